@@ -1,0 +1,109 @@
+import { javascript, JsonFile, typescript } from 'projen';
+
+/**
+ * cdk8s-dataops project definition. package.json, tsconfig*.json, .gitignore and
+ * .npmignore are generated from this file: edit it and run `npx projen`.
+ */
+const project = new javascript.NodeProject({
+  name: 'cdk8s-dataops',
+  description: 'Data platforms (Kafka topics, ACLs, schemas, connectors, streaming apps, dbt, Airflow, governance) as typed cdk8s constructs, synthesized to GitOps-ready Kubernetes YAML.',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  license: 'Apache-2.0',
+  minNodeVersion: '20.0.0',
+  entrypoint: 'out/index.js',
+  projenrcJs: false,
+  github: false,
+  jest: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  package: false,
+  projenDevDependency: true,
+  projenVersion: '0.103.25',
+  bin: { synth: 'bin/synth.js' },
+  deps: [
+    'cdk8s@^2.70.106',
+    'cdk8s-plus-27@^2.9.5',
+    'constructs@^10.8.1',
+    'yaml@^2.9.1',
+    'zod@^4.6.7',
+    'kafkajs@^2.2.4',
+    'ts-node@^10.9.2',
+    'typescript@~5.9.3',
+    // CLI parsing (commander 15 needs Node 22; 14 is the Node 20 line).
+    'commander@^14.0.3',
+    // Terminal colors that respect NO_COLOR / non-TTY, 7 kB, no dependencies.
+    'picocolors@^1.1.1',
+  ],
+  devDeps: [
+    '@types/node@^20',
+    'vitest@~4.1.12',
+    // Self-link so `npx synth` works inside this repository (links bin/synth.js into node_modules/.bin).
+    'cdk8s-dataops@file:.',
+  ],
+  gitignore: ['/out/', '/.cache/', '/coverage/', '*.tsbuildinfo', '/bench-out/'],
+  npmignoreEnabled: true,
+});
+
+// Sources compile to out/ (git-ignored); lib/ is source, not build output.
+project.package.addField('types', 'out/index.d.ts');
+project.package.addField('exports', {
+  '.': { types: './out/index.d.ts', default: './out/index.js' },
+  './testing': { types: './out/testing.d.ts', default: './out/testing.js' },
+  './package.json': './package.json',
+});
+// Which app `npx synth` runs in this repository (see README "Configuration").
+project.package.addField('cdk8s-dataops', { app: 'examples/data-platform/main.ts' });
+project.npmignore?.exclude('/test/', '/examples/', '/scripts/', '/.ci/', '/.cache/', '*.ts', '!*.d.ts', '/bench-out/');
+project.npmignore?.include('/out/', '/bin/');
+
+const compilerOptions = {
+  target: 'ES2022',
+  module: 'commonjs',
+  moduleResolution: 'node',
+  lib: ['ES2022'],
+  strict: true,
+  noImplicitReturns: true,
+  noFallthroughCasesInSwitch: true,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  esModuleInterop: true,
+  skipLibCheck: true,
+  declaration: true,
+  sourceMap: true,
+  resolveJsonModule: true,
+  experimentalDecorators: false,
+  types: ['node'],
+};
+const sources = ['index.ts', 'testing.ts', 'lib/**/*.ts', 'constructs/**/*.ts', 'synth/**/*.ts'];
+
+new JsonFile(project, 'tsconfig.json', {
+  obj: { compilerOptions: { ...compilerOptions, rootDir: '.', outDir: 'out' }, include: sources, exclude: ['node_modules', 'out'] },
+});
+new JsonFile(project, 'tsconfig.dev.json', {
+  obj: {
+    compilerOptions: {
+      ...compilerOptions,
+      noEmit: true,
+      baseUrl: '.',
+      // Examples and tests import the package by its public name, exactly as users do.
+      paths: { 'cdk8s-dataops': ['./index.ts'], 'cdk8s-dataops/testing': ['./testing.ts'] },
+    },
+    include: [...sources, 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'vitest.config.ts'],
+    exclude: ['node_modules', 'out', '**/dist/**'],
+  },
+});
+
+new typescript.ProjenrcTs(project, { filename: '.projenrc.ts' });
+
+project.compileTask.exec('tsc -p tsconfig.json');
+project.addTask('typecheck', { description: 'Type-check sources, tests and examples', exec: 'tsc -p tsconfig.dev.json' });
+// The test task runs the whole suite (type check, unit, integration, real Kafka) and never edits files.
+project.testTask.reset();
+project.testTask.spawn(project.tasks.tryFind('typecheck')!);
+project.testTask.exec('vitest run');
+project.addTask('bench', { description: 'Synthesizer benchmark (figures, not assertions)', exec: 'node bin/bench.js' });
+
+project.synth();

@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// The `synth` command. From a published package it runs the compiled code in out/; in a source checkout of
+// cdk8s-dataops it runs the TypeScript sources through ts-node, and `import ... from 'cdk8s-dataops'` in apps
+// and examples resolves to those same sources (one module instance for the command and the app).
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const fromSource = fs.existsSync(path.join(root, 'synth', 'cli.ts'));
+let cli;
+if (fromSource) {
+  require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs', moduleResolution: 'node' } });
+  const Module = require('node:module');
+  const entries = { 'cdk8s-dataops': path.join(root, 'index.ts'), 'cdk8s-dataops/testing': path.join(root, 'testing.ts') };
+  const resolve = Module._resolveFilename;
+  Module._resolveFilename = function (request, ...rest) {
+    return Object.prototype.hasOwnProperty.call(entries, request) ? entries[request] : resolve.call(this, request, ...rest);
+  };
+  cli = require(path.join(root, 'synth', 'cli.ts'));
+} else {
+  cli = require(path.join(root, 'out', 'synth', 'cli.js'));
+}
+cli.main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e) => { console.error(e); process.exitCode = 70; },
+);

@@ -1,0 +1,4 @@
+/**
+ * cdk8s-dataops: data platforms as typed cdk8s constructs, synthesized to GitOps-ready Kubernetes YAML.
+ */
+export * from './lib';

@@ -1,0 +1,164 @@
+import { App, ApiObject, Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { DataOpsError, ValidationError } from './errors';
+import { NameRule, objectName, validateName } from './names';
+
+const CLI_FLAG = Symbol.for('cdk8s-dataops.cli');
+const PLATFORMS = Symbol.for('cdk8s-dataops.platforms');
+
+/** Props of {@link DataPlatform}. */
+export interface DataPlatformProps {
+  /**
+   * Folder the platform synthesizes into. Relative paths are resolved against the current directory;
+   * the `synth` command resolves them against the folder of the app file.
+   * @default 'dist'
+   */
+  readonly outdir?: string;
+}
+
+/**
+ * The root of a data platform definition: a cdk8s App whose children are {@link Environment}s.
+ *
+ * ```ts
+ * const platform = new DataPlatform();
+ * const prod = new Environment(platform, 'prod');
+ * ```
+ */
+export class DataPlatform extends App {
+  /** Returns the DataPlatform a construct belongs to. */
+  public static of(scope: IConstruct): DataPlatform {
+    const root = scope.node.root;
+    if (!(root instanceof DataPlatform)) {
+      throw new DataOpsError(`${scope.node.path} is not inside a DataPlatform; create constructs under 'new DataPlatform()'`);
+    }
+    return root;
+  }
+
+  /** @internal platforms created while the `synth` command loads an app. */
+  public static _registered(): DataPlatform[] {
+    return ((globalThis as any)[PLATFORMS] ??= []) as DataPlatform[];
+  }
+
+  /** @internal true while the `synth` command runs the app (platform.synth() then defers to the command). */
+  public static _underCli(): boolean {
+    return (globalThis as any)[CLI_FLAG] === true;
+  }
+
+  /** @internal */
+  public static _setUnderCli(value: boolean): void {
+    (globalThis as any)[CLI_FLAG] = value;
+  }
+
+  constructor(props: DataPlatformProps = {}) {
+    super({ outdir: props.outdir ?? 'dist' });
+    if (DataPlatform._underCli()) DataPlatform._registered().push(this);
+  }
+
+  /** The environments of this platform, in the order they were defined. */
+  public get environments(): Environment[] {
+    return this.node.children.filter((c): c is Environment => c instanceof Environment);
+  }
+
+  /**
+   * Writes the platform to `outdir`. Under the `synth` command this does nothing: the command decides what to
+   * write (`--check`, `diff`, `--env`), so an app may end with `platform.synth()` and still be run by `npx synth`.
+   */
+  public override synth(): void {
+    if (DataPlatform._underCli()) return;
+    // Loaded lazily: the synthesizer depends on this module.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { synthesizePlatform } = require('./synthesizer/synthesizer') as typeof import('./synthesizer/synthesizer');
+    synthesizePlatform(this).write();
+  }
+}
+
+/** Props of {@link Environment}. */
+export interface EnvironmentProps {
+  /**
+   * Default namespace of the objects in this environment (objects may set their own).
+   * @default - the environment name
+   */
+  readonly namespace?: string;
+  /**
+   * Labels added to every object of this environment.
+   * @default - only `app.kubernetes.io/managed-by: cdk8s-dataops`
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Whether this is a production environment. Constructs use it for safer defaults
+   * (for example more replicas, stricter policies).
+   * @default - true when the environment is named 'prod' or 'production'
+   */
+  readonly production?: boolean;
+}
+
+/**
+ * A deployment target (dev, staging, prod): a cdk8s Chart whose objects synthesize to `manifests/<name>/`.
+ * One platform definition can declare several environments and vary by them:
+ *
+ * ```ts
+ * const replicas = Environment.of(this).production ? 3 : 1;
+ * ```
+ */
+export class Environment extends Chart {
+  /** Returns the Environment a construct is defined in, or throws a clear error when it is outside one. */
+  public static of(scope: IConstruct): Environment {
+    const env = Environment.tryOf(scope);
+    if (!env) {
+      throw new DataOpsError(`${scope.node.path || '<root>'} is not inside an Environment; define it under 'new Environment(platform, \"prod\")'`);
+    }
+    return env;
+  }
+
+  /** Returns the Environment a construct is defined in, or undefined. */
+  public static tryOf(scope: IConstruct): Environment | undefined {
+    for (let node: IConstruct | undefined = scope; node; node = node.node.scope) {
+      if (node instanceof Environment) return node as Environment;
+    }
+    return undefined;
+  }
+
+  /** The environment name (the folder under `manifests/`). */
+  public readonly name: string;
+  /** The default namespace of objects in this environment. */
+  public readonly namespace: string;
+  /** Whether this is a production environment. */
+  public readonly production: boolean;
+
+  constructor(scope: DataPlatform, id: string, props: EnvironmentProps = {}) {
+    if (!(scope instanceof DataPlatform)) {
+      throw new ValidationError(`${(scope as Construct)?.node?.path ?? ''}/${id}`, undefined, 'an Environment must be created directly under a DataPlatform');
+    }
+    validateName(`${scope.node.path}/${id}`.replace(/^\//, ''), 'id', id, NameRule.DNS_LABEL);
+    const namespace = props.namespace ?? id;
+    validateName(id, 'namespace', namespace, NameRule.DNS_LABEL);
+    super(scope, id, {
+      namespace,
+      labels: { 'app.kubernetes.io/managed-by': 'cdk8s-dataops', ...props.labels },
+      disableResourceNameHashes: true,
+    });
+    this.name = id;
+    this.namespace = namespace;
+    this.production = props.production ?? (id === 'prod' || id === 'production');
+  }
+
+  /**
+   * Picks a value by environment: the entry named like this environment, else `production`/`nonProduction`,
+   * else `default`.
+   *
+   * ```ts
+   * replicas: Environment.of(this).select({ prod: 6, nonProduction: 1, default: 3 })
+   * ```
+   */
+  public select<T>(values: { readonly [envName: string]: T | undefined; readonly default: T }): T {
+    const own = values[this.name];
+    if (own !== undefined) return own;
+    const byKind = this.production ? values.production : values.nonProduction;
+    return byKind !== undefined ? byKind : values.default;
+  }
+
+  /** Names objects without an explicit name after their construct id, never with a hash. */
+  public override generateObjectName(apiObject: ApiObject): string {
+    return objectName(apiObject);
+  }
+}

@@ -1,0 +1,95 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { AggregateDataOpsError, DataOpsError } from '../errors';
+import { DataPlatform, Environment } from '../platform';
+import { isClusterScoped } from './kinds';
+import { manifestPath } from './layout';
+import { apiGroupOf, KubeObject, SynthesizedObject } from './manifest';
+
+/** Options of {@link collectObjects}. */
+export interface CollectOptions {
+  /** Only these environments. @default - all */
+  readonly environments?: readonly string[];
+}
+
+/**
+ * Resolves every Kubernetes object of a platform (or one environment) into plain JSON with its file path.
+ * Runs construct validations first and reports all failures together, each with its construct path.
+ * Fails when two objects would land in the same file, naming both constructs.
+ */
+export function collectObjects(scope: DataPlatform | Environment, options: CollectOptions = {}): SynthesizedObject[] {
+  validateTree(scope);
+  const envs = scope instanceof Environment ? [scope] : scope.environments;
+  if (options.environments) {
+    const known = new Set(envs.map((e) => e.name));
+    const unknown = options.environments.filter((e) => !known.has(e));
+    if (unknown.length > 0) {
+      throw new DataOpsError(`unknown environment(s) ${unknown.map((u) => `'${u}'`).join(', ')}; the app defines ${[...known].map((k) => `'${k}'`).join(', ') || 'none'}`);
+    }
+  }
+  if (scope instanceof DataPlatform) assertObjectsInEnvironments(scope);
+
+  const out: SynthesizedObject[] = [];
+  const byFile = new Map<string, string>();
+  const errors: DataOpsError[] = [];
+  for (const env of envs) {
+    if (options.environments && !options.environments.includes(env.name)) continue;
+    for (const apiObject of apiObjectsOf(env)) {
+      const constructPath = apiObject.node.path;
+      let object: KubeObject;
+      try {
+        object = normalize(apiObject.toJson());
+      } catch (e) {
+        errors.push(e instanceof DataOpsError ? e : new DataOpsError((e as Error).message, { constructPath, cause: e }));
+        continue;
+      }
+      const file = manifestPath(env.name, object);
+      const other = byFile.get(file);
+      if (other !== undefined) {
+        errors.push(new DataOpsError(
+          `${constructPath} and ${other} both produce ${object.kind} '${object.metadata.name}'` +
+          `${object.metadata.namespace ? ` in namespace '${object.metadata.namespace}'` : ''} (file ${file}); give one of them a different name`,
+        ));
+        continue;
+      }
+      byFile.set(file, constructPath);
+      out.push({ environment: env.name, constructPath, file, object });
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateDataOpsError(errors);
+  return out;
+}
+
+/** All ApiObjects below a construct, depth first in definition order. */
+export function apiObjectsOf(scope: IConstruct): ApiObject[] {
+  return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+}
+
+function validateTree(scope: IConstruct): void {
+  const errors: DataOpsError[] = [];
+  for (const c of scope.node.findAll()) {
+    for (const message of c.node.validate()) errors.push(new DataOpsError(message, { constructPath: c.node.path }));
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateDataOpsError(errors, `${errors.length} constructs are invalid`);
+}
+
+function assertObjectsInEnvironments(platform: DataPlatform): void {
+  for (const child of platform.node.children) {
+    if (child instanceof Environment) continue;
+    const stray = child instanceof ApiObject ? [child] : apiObjectsOf(child);
+    if (stray.length > 0) {
+      throw new DataOpsError(`${stray[0].node.path} is not inside an Environment; every Kubernetes object belongs to one (new Environment(platform, 'prod'))`);
+    }
+  }
+}
+
+/** Cluster-scoped kinds carry no namespace (cdk8s adds the chart namespace to every object). */
+function normalize(o: KubeObject): KubeObject {
+  if (o.metadata?.namespace !== undefined && isClusterScoped(apiGroupOf(o.apiVersion), o.kind)) {
+    const { namespace: _ignored, ...metadata } = o.metadata;
+    return { ...o, metadata: metadata as KubeObject['metadata'] };
+  }
+  return o;
+}

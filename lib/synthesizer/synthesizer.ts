@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AggregateDataOpsError, DataOpsError } from '../errors';
+import { DataPlatform, Environment } from '../platform';
+import { Artifacts } from './artifacts';
+import { collectObjects } from './collect';
+import { MANIFESTS_DIR } from './layout';
+import { KubeObject, SynthesizedObject } from './manifest';
+import { outputRules, ruleApplies } from './rules';
+import { compareOutput, OutputComparison, readOwnedFiles, writeOutput, WriteResult } from './writer';
+import { parseYamlDocuments, toYaml } from './yaml';
+
+/** Options of {@link synthesizePlatform}. */
+export interface SynthesizeOptions {
+  /** Output folder. @default - the platform's outdir */
+  readonly outdir?: string;
+  /** Only these environments (other environments' files are left as they are). @default - all */
+  readonly environments?: readonly string[];
+}
+
+/** The result of synthesizing a platform in memory; nothing is written until `write()`. */
+export class Synthesis {
+  /** Every Kubernetes object, with its environment, construct path and file. */
+  public readonly objects: readonly SynthesizedObject[];
+  /** Every file the platform produces (manifests and artifacts): path relative to outdir → content. */
+  public readonly files: ReadonlyMap<string, string>;
+  /** The output folder. */
+  public readonly outdir: string;
+
+  constructor(outdir: string, objects: readonly SynthesizedObject[], files: ReadonlyMap<string, string>) {
+    this.outdir = outdir;
+    this.objects = objects;
+    this.files = files;
+  }
+
+  /** Writes the output folder atomically. */
+  public write(): WriteResult {
+    return writeOutput(this.outdir, this.files);
+  }
+
+  /** Compares with the output folder on disk, writing nothing. */
+  public compare(): OutputComparison {
+    return compareOutput(this.outdir, this.files);
+  }
+}
+
+/**
+ * Synthesizes a platform: validates constructs, resolves objects, runs output rules (including rules that
+ * compare with what the output folder holds now), renders deterministic YAML and artifacts. Throws a
+ * DataOpsError listing every problem; on error nothing is written.
+ */
+export function synthesizePlatform(platform: DataPlatform, options: SynthesizeOptions = {}): Synthesis {
+  const outdir = path.resolve(options.outdir ?? platform.outdir);
+  const objects = collectObjects(platform, { environments: options.environments });
+  checkRules(objects, outdir);
+
+  const files = new Map<string, string>();
+  for (const o of objects) files.set(o.file, toYaml(o.object));
+  for (const artifact of Artifacts.list(platform)) {
+    if (artifact.path.startsWith(`${MANIFESTS_DIR}/`) || path.isAbsolute(artifact.path) || artifact.path.split('/').includes('..')) {
+      throw new DataOpsError(`artifact path '${artifact.path}' must be relative and outside ${MANIFESTS_DIR}/`, { constructPath: artifact.owner.node.path });
+    }
+    if (files.has(artifact.path)) throw new DataOpsError(`two artifacts write '${artifact.path}'`, { constructPath: artifact.owner.node.path });
+    files.set(artifact.path, artifact.render());
+  }
+  if (options.environments) keepOtherEnvironments(outdir, files, options.environments);
+  return new Synthesis(outdir, objects, files);
+}
+
+/** Synthesizes one environment in memory (used by the testing helpers). */
+export function synthesizeEnvironment(env: Environment): SynthesizedObject[] {
+  const objects = collectObjects(env);
+  checkRules(objects, undefined);
+  return objects;
+}
+
+function checkRules(objects: readonly SynthesizedObject[], outdir: string | undefined): void {
+  const rules = outputRules();
+  const errors: DataOpsError[] = [];
+  for (const o of objects) {
+    let previous: KubeObject | null | undefined; // undefined: not read yet, null: none
+    for (const rule of rules) {
+      if (!ruleApplies(rule, o.object.kind)) continue;
+      for (const problem of rule.check?.(o) ?? []) errors.push(new DataOpsError(`${problem} [${rule.id}]`, { constructPath: o.constructPath }));
+      if (rule.checkAgainstPrevious && outdir) {
+        if (previous === undefined) previous = readPrevious(outdir, o.file);
+        if (previous) {
+          for (const problem of rule.checkAgainstPrevious(o, previous)) {
+            errors.push(new DataOpsError(`${problem} [${rule.id}]`, { constructPath: o.constructPath }));
+          }
+        }
+      }
+    }
+  }
+  if (errors.length === 1) throw errors[0];
+  if (errors.length > 1) throw new AggregateDataOpsError(errors);
+}
+
+function readPrevious(outdir: string, file: string): KubeObject | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(outdir, file), 'utf8');
+  } catch {
+    return null;
+  }
+  const docs = parseYamlDocuments(text, file);
+  return (docs[0] as KubeObject | undefined) ?? null;
+}
+
+/** With --env, the files of environments not synthesized stay as they are (and stay owned). */
+function keepOtherEnvironments(outdir: string, files: Map<string, string>, environments: readonly string[]): void {
+  for (const rel of readOwnedFiles(outdir)) {
+    if (files.has(rel)) continue;
+    const parts = rel.split('/');
+    if (parts[0] === MANIFESTS_DIR && parts.length > 2 && !environments.includes(parts[1])) {
+      try {
+        files.set(rel, fs.readFileSync(path.join(outdir, rel), 'utf8'));
+      } catch {
+        // owned but gone: nothing to keep
+      }
+    }
+  }
+}

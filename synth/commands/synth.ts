@@ -1,0 +1,69 @@
+import * as path from 'node:path';
+import pc from 'picocolors';
+import { SynthesizedObject } from '../../lib/synthesizer/manifest';
+import { synthesizePlatform } from '../../lib/synthesizer/synthesizer';
+import { resolveConfig } from '../config';
+import { loadApp } from '../load-app';
+import { Output, seconds } from '../output';
+
+/** Flags shared by the commands that run the app. */
+export interface AppFlags {
+  readonly app?: string;
+  readonly out?: string;
+  readonly env?: string[];
+}
+
+/** `synth` and `synth --check`. Returns the exit code. */
+export function runSynth(flags: AppFlags & { check?: boolean }, out: Output): number {
+  const started = performance.now();
+  const config = resolveConfig(process.cwd(), flags);
+  const platforms = loadApp(config.app, config.outdir);
+  let code = 0;
+  for (const { platform, outdir } of platforms) {
+    const synthesis = synthesizePlatform(platform, { outdir, environments: flags.env });
+    const shown = path.relative(process.cwd(), outdir) || '.';
+    if (flags.check) {
+      const cmp = synthesis.compare();
+      if (cmp.upToDate) {
+        out.info(`${pc.green('✔')} ${shown} is up to date (${synthesis.files.size} files)`);
+        continue;
+      }
+      code = 1;
+      out.error(`${shown} is stale: it differs from what the code produces. Run 'npx synth' and commit the result.`);
+      for (const f of cmp.added) out.info(`  ${pc.green('missing ')} ${f}`);
+      for (const f of cmp.changed) out.info(`  ${pc.yellow('changed ')} ${f}`);
+      for (const f of cmp.removed) out.info(`  ${pc.red('obsolete')} ${f}`);
+      if (cmp.added.length + cmp.changed.length + cmp.removed.length === 0) out.info(`  ${pc.yellow('changed ')} ${'.cdk8s-dataops.json (the ownership index)'}`);
+      continue;
+    }
+    const result = synthesis.write();
+    const elapsed = performance.now() - started;
+    out.info(`${pc.green('✔')} synthesized ${describeEnvironments(synthesis.objects)} into ${shown} in ${seconds(elapsed)}`);
+    for (const line of objectsPerKind(synthesis.objects)) out.info(`  ${line}`);
+    out.info(`  files: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed` +
+      (result.foreign.length ? `, ${result.foreign.length} not ours (kept)` : ''));
+    for (const f of result.written) out.detail(`  wrote   ${f}`);
+    for (const f of result.removed) out.detail(`  removed ${f}`);
+  }
+  return code;
+}
+
+function describeEnvironments(objects: readonly SynthesizedObject[]): string {
+  const envs = [...new Set(objects.map((o) => o.environment))];
+  return `${envs.length} environment${envs.length === 1 ? '' : 's'} (${envs.join(', ') || 'none'})`;
+}
+
+/** `prod: 12 objects (KafkaTopic 6, KafkaUser 4, Deployment 2)` per environment. */
+export function objectsPerKind(objects: readonly SynthesizedObject[]): string[] {
+  const byEnv = new Map<string, Map<string, number>>();
+  for (const o of objects) {
+    const kinds = byEnv.get(o.environment) ?? new Map<string, number>();
+    kinds.set(o.object.kind, (kinds.get(o.object.kind) ?? 0) + 1);
+    byEnv.set(o.environment, kinds);
+  }
+  return [...byEnv].map(([env, kinds]) => {
+    const total = [...kinds.values()].reduce((a, b) => a + b, 0);
+    const parts = [...kinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k, n]) => `${k} ${n}`);
+    return `${env}: ${total} object${total === 1 ? '' : 's'} (${parts.join(', ')})`;
+  });
+}
