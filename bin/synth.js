@@ -10,7 +10,7 @@ const root = path.join(__dirname, '..');
 const fromSource = fs.existsSync(path.join(root, 'synth', 'cli.ts'));
 let cli;
 if (fromSource) {
-  require('ts-node').register({ transpileOnly: true, compilerOptions: { module: 'commonjs', moduleResolution: 'node' } });
+  require('ts-node').register({ transpileOnly: true, swc: true, compilerOptions: { module: 'commonjs', moduleResolution: 'node' } });
   const Module = require('node:module');
   const entries = { 'cdk8s-dataops': path.join(root, 'index.ts'), 'cdk8s-dataops/testing': path.join(root, 'testing.ts') };
   const resolve = Module._resolveFilename;

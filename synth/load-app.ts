@@ -17,7 +17,7 @@ export function registerTypeScript(): void {
   if ((process as any)[Symbol.for('ts-node.register.instance')]) return; // already running under ts-node
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('ts-node').register({
-    transpileOnly: true,
+    transpileOnly: true, swc: true,
     compilerOptions: { module: 'commonjs', moduleResolution: 'node' },
   });
 }
