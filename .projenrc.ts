@@ -108,7 +108,7 @@ new JsonFile(project, 'tsconfig.dev.json', {
       // Examples and tests import the package by its public name, exactly as users do.
       paths: { 'cdk8s-dataops': ['./index.ts'], 'cdk8s-dataops/testing': ['./testing.ts'] },
     },
-    include: [...sources, 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts', 'vitest.config.ts'],
+    include: [...sources, 'test/**/*.ts', 'examples/**/*.ts', 'scripts/**/*.ts'],
     exclude: ['node_modules', 'out', '**/dist/**'],
   },
 });

@@ -2,3 +2,5 @@
  * cdk8s-dataops: data platforms as typed cdk8s constructs, synthesized to GitOps-ready Kubernetes YAML.
  */
 export * from './lib';
+export * from './constructs/core';
+export * from './constructs/kafka';

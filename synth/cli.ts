@@ -16,9 +16,11 @@ export enum ExitCode {
   INTERNAL_ERROR = 70,
 }
 
-interface CommonFlags { app?: string; out?: string; env?: string[]; quiet?: boolean; verbose?: boolean }
+/** Flags every command that runs the app accepts. */
+export interface CommonFlags { app?: string; out?: string; env?: string[]; quiet?: boolean; verbose?: boolean }
 
-function common(cmd: Command): Command {
+/** Adds the flags every app-running command accepts. */
+export function common(cmd: Command): Command {
   return cmd
     .addOption(new Option('--app <file>', 'the app entry file (default: package.json "cdk8s-dataops".app, else main.ts)'))
     .addOption(new Option('--out <dir>', 'output folder (default: the platform outdir, dist beside the app)'))
@@ -27,7 +29,8 @@ function common(cmd: Command): Command {
     .addOption(new Option('-v, --verbose', 'print every file and stack traces'));
 }
 
-function outputFor(flags: CommonFlags): Output {
+/** The output for a command's flags. */
+export function outputFor(flags: CommonFlags): Output {
   return new Output(flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
 }
 
@@ -53,6 +56,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     .action((flags: CommonFlags & { base?: string; json?: boolean; failOnDestructive?: boolean }) => {
       code = runDiff(flags, outputFor(flags));
     });
+
+  // Subcommands of other areas register here (one line each): registerX(program, common, (c) => { code = c; });
+  // -- subcommands --
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

@@ -5,9 +5,15 @@ export interface ArtifactFile {
   /** Path relative to the output folder. Must not be under `manifests/`. */
   readonly path: string;
   /** Produces the file content once all constructs exist. */
-  readonly render: () => string;
+  readonly render: (context: ArtifactContext) => string;
   /** The construct that contributes the file, for error messages. */
   readonly owner: IConstruct;
+}
+
+/** What an artifact may need to know about the synthesis that renders it. */
+export interface ArtifactContext {
+  /** The absolute output folder being synthesized (it may differ from the platform's `outdir`, e.g. `--out`). */
+  readonly outdir: string;
 }
 
 const ARTIFACTS = Symbol.for('cdk8s-dataops.artifacts');

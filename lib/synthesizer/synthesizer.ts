@@ -61,7 +61,7 @@ export function synthesizePlatform(platform: DataPlatform, options: SynthesizeOp
       throw new DataOpsError(`artifact path '${artifact.path}' must be relative and outside ${MANIFESTS_DIR}/`, { constructPath: artifact.owner.node.path });
     }
     if (files.has(artifact.path)) throw new DataOpsError(`two artifacts write '${artifact.path}'`, { constructPath: artifact.owner.node.path });
-    files.set(artifact.path, artifact.render());
+    files.set(artifact.path, artifact.render({ outdir }));
   }
   if (options.environments) keepOtherEnvironments(outdir, files, options.environments);
   return new Synthesis(outdir, objects, files);

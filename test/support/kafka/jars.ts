@@ -183,6 +183,7 @@ async function mvnCopyDependencies(
   const args = [
     '-B',
     '-q',
+    '-Dstyle.color=never',
     '-f',
     path.join(workDir, pomName),
     `${DEPENDENCY_PLUGIN}:copy-dependencies`,
@@ -297,6 +298,7 @@ async function doResolve(version: string): Promise<KafkaJars> {
   await fs.mkdir(root, { recursive: true });
   const tmp = await fs.mkdtemp(path.join(root, `.${version}.tmp-`));
   try {
+    await fs.chmod(tmp, 0o755); // mkdtemp makes it 0700
     const manifest = await resolveInto(version, tmp);
     await fs.writeFile(path.join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await fs.writeFile(path.join(tmp, COMPLETE_MARKER), `${new Date().toISOString()}\n`); // written last

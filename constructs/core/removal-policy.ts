@@ -1,0 +1,23 @@
+/**
+ * What happens to the real thing (a topic and its data, a schema subject) when its construct is removed from the
+ * code. Deletion is opt-in.
+ */
+export enum RemovalPolicy {
+  /** Keep it: GitOps tools never prune the object, `synth kafka apply --prune` never deletes it. */
+  RETAIN = 'retain',
+  /** Let GitOps prune it (Strimzi then deletes the topic and its data) and allow `synth kafka apply --prune`. */
+  DESTROY = 'destroy',
+}
+
+/** Annotation recording the removal policy of an object (read by `synth kafka` and reviewers). */
+export const REMOVAL_POLICY_ANNOTATION = 'dataops.cdk8s.io/removal-policy';
+
+/** The annotations that implement a removal policy for Argo CD, Flux and the `synth kafka` commands. */
+export function removalPolicyAnnotations(policy: RemovalPolicy): Record<string, string> {
+  if (policy === RemovalPolicy.DESTROY) return { [REMOVAL_POLICY_ANNOTATION]: 'destroy' };
+  return {
+    [REMOVAL_POLICY_ANNOTATION]: 'retain',
+    'argocd.argoproj.io/sync-options': 'Prune=false',
+    'kustomize.toolkit.fluxcd.io/prune': 'disabled',
+  };
+}

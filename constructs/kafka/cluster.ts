@@ -1,0 +1,102 @@
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { NameRule, validateName } from '../../lib/names';
+import { validateProps } from '../../lib/validation';
+
+/** Strimzi API versions: `v1` (Strimzi 1.x serves only v1) or `v1beta2` (Strimzi ≤ 0.48). */
+export type StrimziApiVersion = 'v1' | 'v1beta2';
+
+/** A Kafka cluster objects are declared against. */
+export interface IKafkaCluster {
+  /** The Strimzi `Kafka` resource name (value of the `strimzi.io/cluster` label). */
+  readonly clusterName: string;
+  /** Namespace the Strimzi Topic and User Operators watch (KafkaTopic/KafkaUser objects go there). */
+  readonly namespace: string;
+  /** Bootstrap servers clients use, `host:port[,host:port]`. */
+  readonly bootstrapServers: string;
+  /** Strimzi API version of the objects we emit. */
+  readonly apiVersion: StrimziApiVersion;
+  /** How clients authenticate against the bootstrap servers. */
+  readonly clientAuthentication: 'scram-sha-512' | 'tls' | 'tls-external';
+  /** Number of brokers, when known (replication factors above it are refused). */
+  readonly brokers?: number;
+  /** The construct representing the cluster (for error messages and scoping). */
+  readonly node: Construct['node'];
+}
+
+/** Props of {@link KafkaCluster.fromStrimzi}. */
+export interface StrimziClusterProps {
+  /** The Strimzi `Kafka` resource name. */
+  readonly name: string;
+  /** Namespace of the Kafka cluster (where its Topic and User Operators watch). */
+  readonly namespace: string;
+  /** Bootstrap servers as clients see them, e.g. `main-kafka-bootstrap.kafka:9093`. */
+  readonly bootstrapServers: string;
+  /**
+   * Strimzi API version of emitted objects.
+   * @default 'v1'
+   */
+  readonly apiVersion?: StrimziApiVersion;
+  /**
+   * Authentication clients use on the bootstrap listener; KafkaUsers default to it.
+   * @default 'scram-sha-512'
+   */
+  readonly clientAuthentication?: 'scram-sha-512' | 'tls' | 'tls-external';
+  /**
+   * Number of brokers, when known; replication factors above it are refused at synth.
+   * @default - unknown, not checked
+   */
+  readonly brokers?: number;
+}
+
+const propsSchema = z.object({
+  name: z.string().min(1),
+  namespace: z.string().min(1),
+  bootstrapServers: z.string().regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'expected host:port[,host:port...]'),
+  apiVersion: z.enum(['v1', 'v1beta2']).optional(),
+  clientAuthentication: z.enum(['scram-sha-512', 'tls', 'tls-external']).optional(),
+  brokers: z.number().int().min(1).optional(),
+}).strict();
+
+/**
+ * A Kafka cluster run by Strimzi. It emits nothing itself; topics, users and connectors refer to it.
+ *
+ * ```ts
+ * const cluster = KafkaCluster.fromStrimzi(env, 'kafka', { name: 'main', namespace: 'kafka',
+ *   bootstrapServers: 'main-kafka-bootstrap.kafka:9093' });
+ * ```
+ */
+export class KafkaCluster extends Construct implements IKafkaCluster {
+  /** References a Strimzi-managed cluster. */
+  public static fromStrimzi(scope: Construct, id: string, props: StrimziClusterProps): KafkaCluster {
+    return new KafkaCluster(scope, id, props);
+  }
+
+  public readonly clusterName: string;
+  public readonly namespace: string;
+  public readonly bootstrapServers: string;
+  public readonly apiVersion: StrimziApiVersion;
+  public readonly clientAuthentication: 'scram-sha-512' | 'tls' | 'tls-external';
+  public readonly brokers?: number;
+
+  private constructor(scope: Construct, id: string, props: StrimziClusterProps) {
+    super(scope, id);
+    const p = validateProps(this, propsSchema, props);
+    this.clusterName = validateName(this, 'name', p.name, NameRule.DNS_LABEL);
+    this.namespace = validateName(this, 'namespace', p.namespace, NameRule.DNS_LABEL);
+    this.bootstrapServers = p.bootstrapServers;
+    this.apiVersion = p.apiVersion ?? 'v1';
+    this.clientAuthentication = p.clientAuthentication ?? 'scram-sha-512';
+    this.brokers = p.brokers;
+  }
+}
+
+/** `kafka.strimzi.io/<version>` for a cluster. */
+export function strimziApiVersion(cluster: IKafkaCluster): string {
+  return `kafka.strimzi.io/${cluster.apiVersion}`;
+}
+
+/** The labels every Strimzi object of a cluster carries. */
+export function strimziLabels(cluster: IKafkaCluster): Record<string, string> {
+  return { 'strimzi.io/cluster': cluster.clusterName };
+}

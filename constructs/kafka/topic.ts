@@ -1,0 +1,247 @@
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { ValidationError } from '../../lib/errors';
+import { Environment } from '../../lib/platform';
+import { toKubernetesName, validateName } from '../../lib/names';
+import { validateProps } from '../../lib/validation';
+import { RemovalPolicy, removalPolicyAnnotations } from '../core/removal-policy';
+import { KafkaTopic } from '../imports/strimzi-kafka.strimzi.io';
+import { IKafkaCluster, strimziLabels } from './cluster';
+import { IKafkaPrincipal } from './principal';
+import { useClusterApiVersion } from './strimzi-object';
+import { BrokerConfig, KNOWN_TOPIC_CONFIGS, TopicConfig, topicConfigSchema, toBrokerConfig } from './topic-config';
+
+/** Options of {@link ITopic.grantRead}. */
+export interface GrantReadOptions {
+  /** Consumer group the reader joins (Read on the group). @default - no group ACL (for assign()-based consumers) */
+  readonly consumerGroup?: string;
+  /** Whether `consumerGroup` is a prefix. @default false */
+  readonly consumerGroupIsPrefix?: boolean;
+}
+
+/** Options of {@link ITopic.grantWrite}. */
+export interface GrantWriteOptions {
+  /** Transactional id the producer uses (Write and Describe on it). @default - none (not a transactional producer) */
+  readonly transactionalId?: string;
+  /** Whether `transactionalId` is a prefix. @default false */
+  readonly transactionalIdIsPrefix?: boolean;
+}
+
+/** Who reads and writes a topic, as declared by grants (used by the data-flow graph). */
+export interface TopicAccess {
+  readonly principal: IKafkaPrincipal;
+  readonly access: 'read' | 'write';
+}
+
+/** A topic (or a prefix of topics) that permissions can be granted on. */
+export interface ITopic {
+  /** The Kafka topic name (or prefix, when `isPrefix`). */
+  readonly topicName: string;
+  /** Whether this stands for every topic whose name starts with `topicName`. */
+  readonly isPrefix: boolean;
+  readonly cluster: IKafkaCluster;
+  readonly node: Construct['node'];
+  /** The grants made on this topic, in order. */
+  readonly accesses: readonly TopicAccess[];
+  /** Allows consuming: Read and Describe on the topic, Read on the consumer group when given. */
+  grantRead(grantee: IKafkaPrincipal, options?: GrantReadOptions): void;
+  /** Allows producing: Write and Describe on the topic, Write and Describe on the transactional id when given. */
+  grantWrite(grantee: IKafkaPrincipal, options?: GrantWriteOptions): void;
+  /** Allows both. */
+  grantReadWrite(grantee: IKafkaPrincipal, options?: GrantReadOptions & GrantWriteOptions): void;
+}
+
+const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
+
+/** Checks a Kafka topic name: `[a-zA-Z0-9._-]`, at most 249 characters, not '.' or '..'. */
+export function validateTopicName(scope: Construct | string, field: string, name: string, prefix = false): string {
+  if (name.length === 0 || name.length > 249 || !TOPIC_NAME.test(name) || (!prefix && (name === '.' || name === '..'))) {
+    throw new ValidationError(scope, field, `'${name.length > 60 ? `${name.slice(0, 60)}…` : name}' is not a valid Kafka topic name${prefix ? ' prefix' : ''}: ` +
+      `use 1 to 249 characters of a-z, A-Z, 0-9, '.', '_' and '-'${prefix ? '' : ", not '.' or '..'"} (length ${name.length})`);
+  }
+  return name;
+}
+
+abstract class TopicBase extends Construct implements ITopic {
+  public abstract readonly topicName: string;
+  public abstract readonly isPrefix: boolean;
+  public abstract readonly cluster: IKafkaCluster;
+  private readonly grants: TopicAccess[] = [];
+
+  public get accesses(): readonly TopicAccess[] {
+    return this.grants;
+  }
+
+  public grantRead(grantee: IKafkaPrincipal, options: GrantReadOptions = {}): void {
+    this.checkSameCluster(grantee);
+    const user = grantee.kafkaUser;
+    user.addAcl({ resourceType: 'topic', name: this.topicName, patternType: this.pattern, operations: ['Read', 'Describe'] });
+    if (options.consumerGroup !== undefined) {
+      user.addAcl({ resourceType: 'group', name: options.consumerGroup, patternType: options.consumerGroupIsPrefix ? 'prefix' : 'literal', operations: ['Read'] });
+    }
+    this.record(grantee, 'read');
+  }
+
+  public grantWrite(grantee: IKafkaPrincipal, options: GrantWriteOptions = {}): void {
+    this.checkSameCluster(grantee);
+    const user = grantee.kafkaUser;
+    user.addAcl({ resourceType: 'topic', name: this.topicName, patternType: this.pattern, operations: ['Write', 'Describe'] });
+    if (options.transactionalId !== undefined) {
+      user.addAcl({ resourceType: 'transactionalId', name: options.transactionalId, patternType: options.transactionalIdIsPrefix ? 'prefix' : 'literal', operations: ['Write', 'Describe'] });
+    }
+    this.record(grantee, 'write');
+  }
+
+  public grantReadWrite(grantee: IKafkaPrincipal, options: GrantReadOptions & GrantWriteOptions = {}): void {
+    this.grantRead(grantee, options);
+    this.grantWrite(grantee, options);
+  }
+
+  private get pattern(): 'literal' | 'prefix' {
+    return this.isPrefix ? 'prefix' : 'literal';
+  }
+
+  private record(principal: IKafkaPrincipal, access: 'read' | 'write'): void {
+    if (!this.grants.some((g) => g.principal === principal && g.access === access)) this.grants.push({ principal, access });
+  }
+
+  private checkSameCluster(grantee: IKafkaPrincipal): void {
+    const user = grantee.kafkaUser;
+    if (user.cluster !== this.cluster) {
+      throw new ValidationError(this, 'grant', `cannot grant on topic '${this.topicName}' of cluster '${this.cluster.clusterName}' ` +
+        `to ${user.node.path}, a user of cluster '${user.cluster.clusterName}'`);
+    }
+    const a = Environment.tryOf(this);
+    const b = Environment.tryOf(user);
+    if (a && b && a !== b) {
+      throw new ValidationError(this, 'grant', `cannot grant on topic '${this.topicName}' of environment '${a.name}' to ${user.node.path} in environment '${b.name}'`);
+    }
+  }
+}
+
+/** Props of {@link Topic}. */
+export interface TopicProps {
+  /** The cluster the topic lives on. */
+  readonly cluster: IKafkaCluster;
+  /** The Kafka topic name, e.g. `payments.orders.v1`. The KafkaTopic object name is derived from it. */
+  readonly topicName: string;
+  /** Number of partitions; it can only ever grow. @default 3 */
+  readonly partitions?: number;
+  /** Replication factor. @default - 3 in production environments, 1 elsewhere */
+  readonly replicas?: number;
+  /** Typed topic configuration. @default - broker defaults (plus min.insync.replicas 2 in production with 3+ replicas) */
+  readonly config?: TopicConfig;
+  /**
+   * Other topic configs by their real broker names (e.g. `'segment.jitter.ms': 60000`). Keys must be Kafka topic
+   * configs and must not repeat a typed `config` key.
+   * @default - none
+   */
+  readonly extraConfig?: Record<string, string | number | boolean>;
+  /**
+   * Whether GitOps may delete the topic (and its data) when it is removed from the code.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+const propsSchema = z.object({
+  cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster'),
+  topicName: z.string(),
+  partitions: z.number().int().min(1).max(100_000).optional(),
+  replicas: z.number().int().min(1).max(32_767).optional(),
+  config: topicConfigSchema.optional(),
+  extraConfig: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  removalPolicy: z.enum(RemovalPolicy).optional(),
+}).strict();
+
+/**
+ * A Kafka topic managed by Strimzi's Topic Operator (a KafkaTopic object in the cluster's namespace).
+ *
+ * ```ts
+ * const orders = new Topic(env, 'orders', { cluster, topicName: 'payments.orders.v1', partitions: 12,
+ *   config: { retention: '7d', cleanupPolicy: 'delete' } });
+ * orders.grantWrite(producer);
+ * ```
+ */
+export class Topic extends TopicBase {
+  /** A topic that exists outside this code: grants work, nothing is emitted for the topic itself. */
+  public static fromName(scope: Construct, id: string, cluster: IKafkaCluster, topicName: string): ITopic {
+    return new ImportedTopic(scope, id, cluster, topicName, false);
+  }
+
+  /** Every topic whose name starts with `prefix` (for domain-wide grants); nothing is emitted for the topics. */
+  public static prefix(scope: Construct, id: string, cluster: IKafkaCluster, prefix: string): ITopic {
+    return new ImportedTopic(scope, id, cluster, prefix, true);
+  }
+
+  public readonly topicName: string;
+  public readonly isPrefix = false;
+  public readonly cluster: IKafkaCluster;
+  public readonly partitions: number;
+  public readonly replicas: number;
+  /** The effective broker configs (typed config, extraConfig and environment defaults), by broker name. */
+  public readonly config: Readonly<BrokerConfig>;
+  public readonly removalPolicy: RemovalPolicy;
+  /** The KafkaTopic object name. */
+  public readonly resourceName: string;
+
+  constructor(scope: Construct, id: string, props: TopicProps) {
+    super(scope, id);
+    const p = validateProps(this, propsSchema, props);
+    this.cluster = props.cluster;
+    this.topicName = validateTopicName(this, 'topicName', p.topicName);
+    const env = Environment.tryOf(this);
+    this.partitions = p.partitions ?? 3;
+    this.replicas = p.replicas ?? (env?.production ? 3 : 1);
+    if (props.cluster.brokers !== undefined && this.replicas > props.cluster.brokers) {
+      throw new ValidationError(this, 'replicas', `${this.replicas} replicas but cluster '${props.cluster.clusterName}' has ${props.cluster.brokers} broker(s); use at most ${props.cluster.brokers}`);
+    }
+    const typed = toBrokerConfig(p.config ?? {});
+    const extra = p.extraConfig ?? {};
+    for (const key of Object.keys(extra)) {
+      if (!KNOWN_TOPIC_CONFIGS.has(key)) {
+        throw new ValidationError(this, `extraConfig["${key}"]`, `'${key}' is not a Kafka topic config; see https://kafka.apache.org/documentation/#topicconfigs`);
+      }
+      if (key in typed) throw new ValidationError(this, `extraConfig["${key}"]`, `'${key}' is already set by the typed config; set it in one place`);
+    }
+    const config: BrokerConfig = { ...typed, ...extra };
+    if (config['min.insync.replicas'] === undefined && env?.production && this.replicas >= 3) config['min.insync.replicas'] = 2;
+    const minIsr = Number(config['min.insync.replicas']);
+    if (config['min.insync.replicas'] !== undefined && minIsr > this.replicas) {
+      throw new ValidationError(this, 'config.minInsyncReplicas', `min.insync.replicas ${minIsr} is above the replication factor ${this.replicas}: every acks=all write would fail`);
+    }
+    this.config = Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
+    this.removalPolicy = p.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.resourceName = toKubernetesName(this.topicName, true).slice(0, 253).replace(/[-.]+$/, '');
+    validateName(this, 'topicName', this.resourceName);
+
+    const l1 = new KafkaTopic(this, 'Resource', {
+      metadata: {
+        name: this.resourceName,
+        namespace: props.cluster.namespace,
+        labels: strimziLabels(props.cluster),
+        annotations: removalPolicyAnnotations(this.removalPolicy),
+      },
+      spec: {
+        topicName: this.topicName,
+        partitions: this.partitions,
+        replicas: this.replicas,
+        config: Object.keys(this.config).length > 0 ? this.config : undefined,
+      },
+    });
+    useClusterApiVersion(l1, props.cluster);
+  }
+}
+
+class ImportedTopic extends TopicBase {
+  public readonly topicName: string;
+  public readonly isPrefix: boolean;
+  public readonly cluster: IKafkaCluster;
+
+  constructor(scope: Construct, id: string, cluster: IKafkaCluster, name: string, isPrefix: boolean) {
+    super(scope, id);
+    this.cluster = cluster;
+    this.isPrefix = isPrefix;
+    this.topicName = validateTopicName(this, isPrefix ? 'prefix' : 'topicName', name, isPrefix);
+  }
+}
