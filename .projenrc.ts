@@ -40,6 +40,8 @@ const project = new javascript.NodeProject({
     'picocolors@^1.1.1',
     // Avro schema resolution rules (the reference JS implementation of Avro) for compatibility checks.
     'avsc@^5.7.9',
+    // Parse-checks Protobuf schema definitions (the de-facto JS Protobuf implementation).
+    'protobufjs@^8.8.1',
     // JSON-schema validation of synthesized objects against upstream CRD openAPIV3Schemas.
     'ajv@^8.20.0',
     // Kubernetes core object schemas (generated from the official OpenAPI spec) for `synth validate`.

@@ -4,3 +4,4 @@
 export * from './lib';
 export * from './constructs/core';
 export * from './constructs/kafka';
+export * from './constructs/secrets';

@@ -16,12 +16,22 @@ export function durationToMillis(value: DurationInput): number | undefined {
   return total;
 }
 
+/**
+ * zod schema for a duration input; parses to milliseconds.
+ * @param infinite when given, the string 'infinite' is accepted and parses to this value
+ */
+export function durationSchemaWith(infinite?: number) {
+  return z.custom<Duration | string>((v) => v instanceof Duration || typeof v === 'string', 'expected a Duration or a string such as \'7d\'')
+    .transform((v, ctx): number => {
+      if (infinite !== undefined && v === 'infinite') return infinite;
+      const ms = durationToMillis(v);
+      if (ms === undefined) {
+        ctx.addIssue({ code: 'custom', message: `'${String(v)}' is not a duration; use Duration.days(7) or a string like '7d', '12h', '30m', '500ms'${infinite !== undefined ? " or 'infinite'" : ''}` });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
 /** zod schema for a duration input; parses to milliseconds. */
-export const durationSchema = z.union([z.custom<Duration>((v) => v instanceof Duration), z.string()]).transform((v, ctx): number => {
-  const ms = durationToMillis(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `'${String(v)}' is not a duration; use Duration.days(7) or a string like '7d', '12h', '30m', '500ms'` });
-    return z.NEVER;
-  }
-  return ms;
-});
+export const durationSchema = durationSchemaWith();

@@ -20,6 +20,10 @@ export interface IKafkaCluster {
   readonly clientAuthentication: 'scram-sha-512' | 'tls' | 'tls-external';
   /** Number of brokers, when known (replication factors above it are refused). */
   readonly brokers?: number;
+  /** Whether the bootstrap listener uses TLS (clients then trust the cluster CA). */
+  readonly tls: boolean;
+  /** Name of the Secret with the cluster CA certificate. */
+  readonly caCertSecretName: string;
   /** The construct representing the cluster (for error messages and scoping). */
   readonly node: Construct['node'];
 }
@@ -47,6 +51,11 @@ export interface StrimziClusterProps {
    * @default - unknown, not checked
    */
   readonly brokers?: number;
+  /**
+   * Whether the bootstrap listener uses TLS; clients then trust the cluster CA Secret `<name>-cluster-ca-cert`.
+   * @default - true when the bootstrap port is 9093 (Strimzi's TLS listener), else false
+   */
+  readonly tls?: boolean;
 }
 
 const propsSchema = z.object({
@@ -56,6 +65,7 @@ const propsSchema = z.object({
   apiVersion: z.enum(['v1', 'v1beta2']).optional(),
   clientAuthentication: z.enum(['scram-sha-512', 'tls', 'tls-external']).optional(),
   brokers: z.number().int().min(1).optional(),
+  tls: z.boolean().optional(),
 }).strict();
 
 /**
@@ -78,6 +88,7 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
   public readonly apiVersion: StrimziApiVersion;
   public readonly clientAuthentication: 'scram-sha-512' | 'tls' | 'tls-external';
   public readonly brokers?: number;
+  public readonly tls: boolean;
 
   private constructor(scope: Construct, id: string, props: StrimziClusterProps) {
     super(scope, id);
@@ -88,6 +99,12 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
     this.apiVersion = p.apiVersion ?? 'v1';
     this.clientAuthentication = p.clientAuthentication ?? 'scram-sha-512';
     this.brokers = p.brokers;
+    this.tls = p.tls ?? p.bootstrapServers.split(',').every((hp) => hp.endsWith(':9093'));
+  }
+
+  /** Name of the Secret with the cluster CA certificate that Strimzi creates (`<name>-cluster-ca-cert`). */
+  public get caCertSecretName(): string {
+    return `${this.clusterName}-cluster-ca-cert`;
   }
 }
 

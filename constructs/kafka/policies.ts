@@ -1,6 +1,8 @@
 import { registerDestructiveChangeDetector } from '../../lib/synthesizer/diff';
 import { KubeObject } from '../../lib/synthesizer/manifest';
 import { registerOutputRule } from '../../lib/synthesizer/rules';
+import { SCHEMA_EXTENSIONS, SCHEMA_SUBJECT_LABEL, versionsOf } from './schema';
+import { checkCompatibility, Compatibility, SchemaFormat } from './schema-compatibility';
 
 /*
  * Safety rules of the Kafka domain. They apply to every synthesis (not optional: Kafka cannot undo these changes).
@@ -66,6 +68,54 @@ registerDestructiveChangeDetector({
     const cpAfter = a.config?.['cleanup.policy'] ?? 'delete';
     if (cpBefore !== cpAfter) reasons.push(`cleanup.policy changes ${cpBefore} → ${cpAfter}: the broker starts ${String(cpAfter).includes('compact') ? 'compacting away older values per key' : 'deleting old segments'}`);
     if (a.topicName !== b.topicName) reasons.push(`topic name changes ${b.topicName} → ${a.topicName}`);
+    return reasons;
+  },
+});
+
+// Schema history: a new version must satisfy the subject's compatibility level against the versions already in dist.
+function schemaHistory(o: KubeObject | undefined): { format: SchemaFormat; level: Compatibility; versions: string[] } | undefined {
+  const data = o?.data as Record<string, string> | undefined;
+  if (!o?.metadata.labels?.[SCHEMA_SUBJECT_LABEL] || !data?.schemaType) return undefined;
+  const format = data.schemaType as SchemaFormat;
+  return { format, level: (data.compatibility ?? 'BACKWARD') as Compatibility, versions: versionsOf(data, SCHEMA_EXTENSIONS[format]) };
+}
+
+registerOutputRule({
+  id: 'kafka-schema-compatibility',
+  kinds: ['ConfigMap'],
+  checkAgainstPrevious: ({ object }, previous) => {
+    const next = schemaHistory(object);
+    const prev = schemaHistory(previous);
+    if (!next || !prev) return [];
+    const subject = (object.data as Record<string, string>).subject;
+    if (next.format !== prev.format) return [`subject '${subject}' changes format ${prev.format} → ${next.format}; a registry refuses that: use a new topic or subject`];
+    const problems: string[] = [];
+    for (let i = prev.versions.length; i < next.versions.length; i++) {
+      for (const p of checkCompatibility(next.format, next.level, next.versions.slice(0, i), next.versions[i])) {
+        problems.push(`schema '${subject}' version ${i + 1} is incompatible: ${p}`);
+      }
+    }
+    return problems;
+  },
+});
+
+registerDestructiveChangeDetector({
+  id: 'kafka-schema',
+  kinds: ['ConfigMap'],
+  detect: (c) => {
+    const before = schemaHistory(c.before);
+    const after = schemaHistory(c.after);
+    if (!before) return [];
+    if (!after) return c.type === 'removed' ? [] : ['schema version history removed'];
+    const reasons: string[] = [];
+    if (after.versions.length < before.versions.length) reasons.push(`schema versions removed (${before.versions.length} → ${after.versions.length})`);
+    for (let i = before.versions.length; i < after.versions.length; i++) {
+      // Under NONE (or any level) a new version that old consumers cannot handle breaks them.
+      if (checkCompatibility(after.format, Compatibility.BACKWARD, after.versions.slice(0, i), after.versions[i]).length > 0 ||
+          checkCompatibility(after.format, Compatibility.FORWARD, after.versions.slice(0, i), after.versions[i]).length > 0) {
+        reasons.push(`schema break: version ${i + 1} is not fully compatible with version ${i} (compatibility ${after.level})`);
+      }
+    }
     return reasons;
   },
 });

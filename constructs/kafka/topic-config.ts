@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { z } from 'zod';
-import { durationSchema, DurationInput } from '../core/duration';
+import { durationSchema, durationSchemaWith, DurationInput } from '../core/duration';
 
 /** How a topic's old segments are cleaned up. */
 export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete';
@@ -52,11 +52,11 @@ export interface TopicConfig {
 
 const bytes = z.union([z.custom<Size>((v) => v instanceof Size), z.number().int().min(0)]).transform((v): number => (v instanceof Size ? v.toKibibytes() * 1024 : v));
 const bytesOrInfinite = z.union([z.literal('infinite'), bytes]).transform((v) => (v === 'infinite' ? -1 : v));
-const millisOrInfinite = z.union([z.literal('infinite'), durationSchema]).transform((v) => (v === 'infinite' ? -1 : v));
+
 
 /** zod schema of {@link TopicConfig}; parses to broker config names and values. */
 export const topicConfigSchema = z.object({
-  retention: millisOrInfinite.optional(),
+  retention: durationSchemaWith(-1).optional(),
   retentionBytes: bytesOrInfinite.optional(),
   cleanupPolicy: z.enum(['delete', 'compact', 'compact,delete']).optional(),
   compressionType: z.enum(['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd']).optional(),
@@ -70,7 +70,7 @@ export const topicConfigSchema = z.object({
   maxCompactionLag: durationSchema.refine((v) => v >= 1, 'must be at least 1 ms').optional(),
   minCleanableDirtyRatio: z.number().min(0).max(1).optional(),
   uncleanLeaderElection: z.boolean().optional(),
-  localRetention: z.union([z.literal('infinite'), durationSchema]).transform((v) => (v === 'infinite' ? -2 : v)).optional(),
+  localRetention: durationSchemaWith(-2).optional(),
   localRetentionBytes: z.union([z.literal('infinite'), bytes]).transform((v) => (v === 'infinite' ? -2 : v)).optional(),
   messageTimestampBeforeMax: durationSchema.optional(),
   messageTimestampAfterMax: durationSchema.optional(),

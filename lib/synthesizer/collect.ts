@@ -35,7 +35,8 @@ export function collectObjects(scope: DataPlatform | Environment, options: Colle
   for (const env of envs) {
     if (options.environments && !options.environments.includes(env.name)) continue;
     for (const apiObject of apiObjectsOf(env)) {
-      const constructPath = apiObject.node.path;
+      // Errors name the L2 construct a user wrote, not its inner 'Resource'.
+      const constructPath = apiObject.node.path.replace(/\/(Resource|Default)$/, '');
       let object: KubeObject;
       try {
         object = normalize(apiObject.toJson());

@@ -4,6 +4,7 @@ export * from './diff';
 export * from './kinds';
 export * from './layout';
 export * from './manifest';
+export * from './previous';
 export * from './rules';
 export * from './synthesizer';
 export * from './writer';

@@ -6,6 +6,7 @@ import { Artifacts } from './artifacts';
 import { collectObjects } from './collect';
 import { MANIFESTS_DIR } from './layout';
 import { KubeObject, SynthesizedObject } from './manifest';
+import { PreviousOutput } from './previous';
 import { outputRules, ruleApplies } from './rules';
 import { compareOutput, OutputComparison, readOwnedFiles, writeOutput, WriteResult } from './writer';
 import { parseYamlDocuments, toYaml } from './yaml';
@@ -51,7 +52,7 @@ export class Synthesis {
  */
 export function synthesizePlatform(platform: DataPlatform, options: SynthesizeOptions = {}): Synthesis {
   const outdir = path.resolve(options.outdir ?? platform.outdir);
-  const objects = collectObjects(platform, { environments: options.environments });
+  const objects = PreviousOutput._during(platform, outdir, () => collectObjects(platform, { environments: options.environments }));
   checkRules(objects, outdir);
 
   const files = new Map<string, string>();

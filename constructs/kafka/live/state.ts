@@ -1,0 +1,162 @@
+/**
+ * The memory of the pull model. A topic removed from the code is no longer in dist, so whether it may be
+ * deleted, and whether cdk8s-dataops created it at all, must be remembered somewhere: in the cluster
+ * itself, in a compacted topic (`__cdk8s_dataops_state`) that `apply` writes. One record per object,
+ * keyed `<env>/<cluster>/<kind>/<name>`, holding what apply last applied and the object's removal policy;
+ * a tombstone (null value) forgets it. This file is the pure part (records and how they evolve); the
+ * reading and writing is in ./state-store.ts.
+ */
+import { ActualState, aclKey, DesiredState, LiveRemovalPolicy } from './model';
+
+/** The compacted topic holding the records. */
+export const STATE_TOPIC = '__cdk8s_dataops_state';
+/** Version of the record format. */
+export const STATE_FORMAT = 1;
+
+/** What apply last applied for a topic. */
+export interface TopicRecord {
+  readonly kind: 'topic';
+  readonly name: string;
+  readonly removalPolicy: LiveRemovalPolicy;
+  /** Topic-level config overrides cdk8s-dataops manages (set from the code); others are left alone. */
+  readonly configKeys: readonly string[];
+}
+
+/** What apply last applied for a principal. */
+export interface UserRecord {
+  readonly kind: 'user';
+  readonly principal: string;
+  readonly removalPolicy: LiveRemovalPolicy;
+  /** The ACL bindings cdk8s-dataops created or adopted for the principal ({@link aclKey} form, sorted). */
+  readonly acls: readonly string[];
+}
+
+/** The records of one environment and cluster. */
+export interface StateRecords {
+  readonly topics: ReadonlyMap<string, TopicRecord>;
+  readonly users: ReadonlyMap<string, UserRecord>;
+}
+
+/** An empty state (nothing applied yet). */
+export function emptyState(): StateRecords {
+  return { topics: new Map(), users: new Map() };
+}
+
+/** One record to write: a value, or null for a tombstone. */
+export interface StateWrite {
+  readonly key: string;
+  readonly value: TopicRecord | UserRecord | null;
+}
+
+/** The key prefix of an environment and cluster. */
+export function statePrefix(env: string, cluster: string): string {
+  return `${env}/${cluster}/`;
+}
+
+/** The record key of an object. */
+export function stateKey(env: string, cluster: string, record: { kind: 'topic'; name: string } | { kind: 'user'; principal: string }): string {
+  return `${statePrefix(env, cluster)}${record.kind}/${record.kind === 'topic' ? record.name : record.principal}`;
+}
+
+/** Serializes a record value (null stays null: a tombstone). */
+export function encodeRecord(value: TopicRecord | UserRecord | null): string | null {
+  return value === null ? null : JSON.stringify({ v: STATE_FORMAT, ...value });
+}
+
+/**
+ * Folds raw records (in log order; later wins; null deletes) into the state of one environment and cluster.
+ * Records of other environments/clusters are ignored; a record that cannot be parsed throws (a state that
+ * cannot be trusted must not be used to decide deletions).
+ */
+export function foldRecords(env: string, cluster: string, records: Iterable<{ key: string; value: string | null }>): StateRecords {
+  const prefix = statePrefix(env, cluster);
+  const topics = new Map<string, TopicRecord>();
+  const users = new Map<string, UserRecord>();
+  for (const { key, value } of records) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length);
+    const slash = rest.indexOf('/');
+    const kind = rest.slice(0, slash);
+    const name = rest.slice(slash + 1);
+    if (slash < 0 || (kind !== 'topic' && kind !== 'user')) throw new Error(`state record '${key}': unknown kind`);
+    if (value === null) {
+      if (kind === 'topic') topics.delete(name);
+      else users.delete(name);
+      continue;
+    }
+    let parsed: any;
+    try {
+      parsed = JSON.parse(value);
+    } catch (e) {
+      throw new Error(`state record '${key}': not JSON (${(e as Error).message})`);
+    }
+    if (parsed?.v !== STATE_FORMAT) throw new Error(`state record '${key}': format ${parsed?.v} is not supported (expected ${STATE_FORMAT}); upgrade cdk8s-dataops`);
+    const policy = parsed.removalPolicy === 'destroy' ? 'destroy' : 'retain';
+    if (kind === 'topic') {
+      topics.set(name, { kind, name, removalPolicy: policy, configKeys: Array.isArray(parsed.configKeys) ? parsed.configKeys.map(String).sort() : [] });
+    } else {
+      users.set(name, { kind, principal: name, removalPolicy: policy, acls: Array.isArray(parsed.acls) ? parsed.acls.map(String).sort() : [] });
+    }
+  }
+  return { topics, users };
+}
+
+/**
+ * The records that should exist once the cluster is `actual` (read after apply): every declared object that
+ * exists, with its removal policy and the config keys / ACLs cdk8s-dataops manages, plus the records of
+ * removed objects that still exist on the cluster (their memory is what makes a later prune possible).
+ * Config keys or ACLs that were managed but are still present (a removal that has not happened yet) stay
+ * recorded; those gone are forgotten.
+ */
+export function nextState(desired: DesiredState, actual: ActualState, previous: StateRecords): StateRecords {
+  const topics = new Map<string, TopicRecord>();
+  const declaredTopics = new Set<string>();
+  for (const t of desired.topics) {
+    declaredTopics.add(t.name);
+    const onCluster = actual.topics.get(t.name);
+    if (!onCluster) continue;
+    const keys = new Set(Object.keys(t.config));
+    for (const k of previous.topics.get(t.name)?.configKeys ?? []) {
+      if (onCluster.config?.get(k)?.override) keys.add(k);
+    }
+    topics.set(t.name, { kind: 'topic', name: t.name, removalPolicy: t.removalPolicy, configKeys: [...keys].sort() });
+  }
+  for (const [name, rec] of previous.topics) {
+    if (!declaredTopics.has(name) && actual.topics.has(name)) topics.set(name, rec);
+  }
+
+  const present = new Set(actual.acls.map(aclKey));
+  const users = new Map<string, UserRecord>();
+  const declaredUsers = new Set<string>();
+  for (const u of desired.users) {
+    declaredUsers.add(u.principal);
+    const acls = new Set((u.acls ?? []).map(aclKey).filter((k) => present.has(k)));
+    for (const k of previous.users.get(u.principal)?.acls ?? []) if (present.has(k)) acls.add(k);
+    users.set(u.principal, { kind: 'user', principal: u.principal, removalPolicy: u.removalPolicy, acls: [...acls].sort() });
+  }
+  for (const [principal, rec] of previous.users) {
+    if (declaredUsers.has(principal)) continue;
+    const acls = rec.acls.filter((k) => present.has(k));
+    if (acls.length > 0) users.set(principal, { ...rec, acls });
+  }
+  return { topics, users };
+}
+
+/** The writes that turn `before` into `after` (changed or new records, tombstones for forgotten ones). */
+export function stateWrites(env: string, cluster: string, before: StateRecords, after: StateRecords): StateWrite[] {
+  const writes: StateWrite[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const [name, rec] of after.topics) {
+    if (!same(before.topics.get(name), rec)) writes.push({ key: stateKey(env, cluster, rec), value: rec });
+  }
+  for (const name of before.topics.keys()) {
+    if (!after.topics.has(name)) writes.push({ key: stateKey(env, cluster, { kind: 'topic', name }), value: null });
+  }
+  for (const [principal, rec] of after.users) {
+    if (!same(before.users.get(principal), rec)) writes.push({ key: stateKey(env, cluster, rec), value: rec });
+  }
+  for (const principal of before.users.keys()) {
+    if (!after.users.has(principal)) writes.push({ key: stateKey(env, cluster, { kind: 'user', principal }), value: null });
+  }
+  return writes;
+}
