@@ -5,3 +5,6 @@ export * from './lib';
 export * from './constructs/core';
 export * from './constructs/kafka';
 export * from './constructs/secrets';
+export * from './constructs/k8s';
+export * from './constructs/pipeline';
+export * from './constructs/streaming';

@@ -1,4 +1,6 @@
 export * from './errors';
+export * from './graph';
+export * from './metadata';
 export * from './names';
 export * from './platform';
 export * from './validation';

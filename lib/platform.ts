@@ -1,6 +1,7 @@
 import { App, ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { DataOpsError, ValidationError } from './errors';
+import { addLineageReports } from './graph/report';
 import { NameRule, objectName, validateName } from './names';
 
 const CLI_FLAG = Symbol.for('cdk8s-dataops.cli');
@@ -14,6 +15,11 @@ export interface DataPlatformProps {
    * @default 'dist'
    */
   readonly outdir?: string;
+  /**
+   * Write the lineage reports `reports/lineage.md` and `reports/lineage.html` (when there is a dataset).
+   * @default true
+   */
+  readonly lineageReports?: boolean;
 }
 
 /**
@@ -39,6 +45,9 @@ export class DataPlatform extends App {
     return ((globalThis as any)[PLATFORMS] ??= []) as DataPlatform[];
   }
 
+  /** @internal set by the synthesizer module (which depends on this one) */
+  public static _writer?: (platform: DataPlatform) => void;
+
   /** @internal true while the `synth` command runs the app (platform.synth() then defers to the command). */
   public static _underCli(): boolean {
     return (globalThis as any)[CLI_FLAG] === true;
@@ -52,6 +61,7 @@ export class DataPlatform extends App {
   constructor(props: DataPlatformProps = {}) {
     super({ outdir: props.outdir ?? 'dist' });
     if (DataPlatform._underCli()) DataPlatform._registered().push(this);
+    if (props.lineageReports !== false) addLineageReports(this);
   }
 
   /** The environments of this platform, in the order they were defined. */
@@ -65,10 +75,8 @@ export class DataPlatform extends App {
    */
   public override synth(): void {
     if (DataPlatform._underCli()) return;
-    // Loaded lazily: the synthesizer depends on this module.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { synthesizePlatform } = require('./synthesizer/synthesizer') as typeof import('./synthesizer/synthesizer');
-    synthesizePlatform(this).write();
+    if (!DataPlatform._writer) throw new DataOpsError('the synthesizer is not loaded; import from the package root (cdk8s-dataops)');
+    DataPlatform._writer(this);
   }
 }
 

@@ -24,6 +24,10 @@ export interface IKafkaCluster {
   readonly tls: boolean;
   /** Name of the Secret with the cluster CA certificate. */
   readonly caCertSecretName: string;
+  /** Namespace the KafkaUser objects (and so their credentials Secrets) go to. */
+  readonly userNamespace: string;
+  /** A secret store that can read Secrets of the cluster namespace, to copy credentials to app namespaces. */
+  readonly credentialsStore?: { readonly name: string; readonly kind: 'SecretStore' | 'ClusterSecretStore' };
   /** The construct representing the cluster (for error messages and scoping). */
   readonly node: Construct['node'];
 }
@@ -56,6 +60,18 @@ export interface StrimziClusterProps {
    * @default - true when the bootstrap port is 9093 (Strimzi's TLS listener), else false
    */
   readonly tls?: boolean;
+  /**
+   * Namespace for KafkaUser objects. Strimzi's User Operator creates each user's credentials Secret next to its
+   * KafkaUser; set this when a User Operator watches your apps' namespace so apps can mount their Secret directly.
+   * @default - the cluster namespace
+   */
+  readonly userNamespace?: string;
+  /**
+   * An External Secrets store (Kubernetes provider) that reads Secrets from the user namespace. Apps running in another
+   * namespace get their credentials and the cluster CA copied in by an ExternalSecret through it.
+   * @default - none: apps must run in the user namespace
+   */
+  readonly credentialsStore?: { readonly name: string; readonly kind?: 'SecretStore' | 'ClusterSecretStore' };
 }
 
 const propsSchema = z.object({
@@ -66,6 +82,8 @@ const propsSchema = z.object({
   clientAuthentication: z.enum(['scram-sha-512', 'tls', 'tls-external']).optional(),
   brokers: z.number().int().min(1).optional(),
   tls: z.boolean().optional(),
+  userNamespace: z.string().optional(),
+  credentialsStore: z.object({ name: z.string().min(1), kind: z.enum(['SecretStore', 'ClusterSecretStore']).optional() }).strict().optional(),
 }).strict();
 
 /**
@@ -89,6 +107,8 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
   public readonly clientAuthentication: 'scram-sha-512' | 'tls' | 'tls-external';
   public readonly brokers?: number;
   public readonly tls: boolean;
+  public readonly userNamespace: string;
+  public readonly credentialsStore?: { readonly name: string; readonly kind: 'SecretStore' | 'ClusterSecretStore' };
 
   private constructor(scope: Construct, id: string, props: StrimziClusterProps) {
     super(scope, id);
@@ -100,6 +120,8 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
     this.clientAuthentication = p.clientAuthentication ?? 'scram-sha-512';
     this.brokers = p.brokers;
     this.tls = p.tls ?? p.bootstrapServers.split(',').every((hp) => hp.endsWith(':9093'));
+    this.userNamespace = validateName(this, 'userNamespace', p.userNamespace ?? this.namespace, NameRule.DNS_LABEL);
+    this.credentialsStore = p.credentialsStore ? { name: p.credentialsStore.name, kind: p.credentialsStore.kind ?? 'ClusterSecretStore' } : undefined;
   }
 
   /** Name of the Secret with the cluster CA certificate that Strimzi creates (`<name>-cluster-ca-cert`). */
@@ -111,6 +133,11 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
 /** `kafka.strimzi.io/<version>` for a cluster. */
 export function strimziApiVersion(cluster: IKafkaCluster): string {
   return `kafka.strimzi.io/${cluster.apiVersion}`;
+}
+
+/** The ports of the bootstrap servers (for NetworkPolicy egress). */
+export function bootstrapPorts(cluster: IKafkaCluster): number[] {
+  return [...new Set(cluster.bootstrapServers.split(',').map((hp) => Number(hp.slice(hp.lastIndexOf(':') + 1))))].sort((a, b) => a - b);
 }
 
 /** The labels every Strimzi object of a cluster carries. */

@@ -107,6 +107,7 @@ export class KafkaConnect extends Construct implements IKafkaConnect {
     };
     this.workerUser = new KafkaUser(this, 'WorkerUser', { cluster: props.cluster, name: `${this.connectName}-connect` });
     for (const t of Object.values(storage)) {
+      t._hideFromLineage();
       t.grantReadWrite(this.workerUser);
       this.workerUser.addAcl({ resourceType: 'topic', name: t.topicName, operations: ['DescribeConfigs'] });
     }
@@ -157,13 +158,13 @@ export class KafkaConnect extends Construct implements IKafkaConnect {
     const role = `${this.connectName}-connect-connector-secrets`;
     new ApiObject(this, 'SecretsRole', {
       apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role',
-      metadata: { name: role, namespace: props.cluster.namespace },
+      metadata: { name: role, namespace: props.cluster.userNamespace },
       // An empty resourceNames list would mean every Secret: without connectors there is no rule at all.
       rules: Lazy.any({ produce: () => (this.readableSecrets.size === 0 ? [] : [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [...this.readableSecrets].sort() }]) }),
     } as any);
     new ApiObject(this, 'SecretsRoleBinding', {
       apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
-      metadata: { name: role, namespace: props.cluster.namespace },
+      metadata: { name: role, namespace: props.cluster.userNamespace },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
       subjects: [{ kind: 'ServiceAccount', name: `${this.connectName}-connect`, namespace: this.namespace }],
     } as any);

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DataFlowGraph, IGraphContributor } from '../../lib/graph/graph';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { objectName } from '../../lib/names';
@@ -54,10 +55,11 @@ const propsSchema = z.object({
  * A connector run by a Strimzi-managed Connect cluster. It gets its own KafkaUser whose ACLs come from `reads` and
  * `writes`; the connector's clients use that user through per-connector client overrides.
  */
-export class KafkaConnector extends Construct implements IKafkaPrincipal {
+export class KafkaConnector extends Construct implements IKafkaPrincipal, IGraphContributor {
   public readonly connectorName: string;
   public readonly kafkaUser: KafkaUser;
   public readonly connect: IKafkaConnect;
+  private readonly connectorClass: string;
 
   constructor(scope: Construct, id: string, props: KafkaConnectorProps) {
     super(scope, id);
@@ -70,6 +72,7 @@ export class KafkaConnector extends Construct implements IKafkaPrincipal {
       }
     }
     this.connectorName = objectName(this, p.name);
+    this.connectorClass = p.class;
     const cluster = props.connect.cluster;
     this.kafkaUser = new KafkaUser(this, 'User', { cluster, name: `${this.connectorName}-connector`, authentication: 'scram-sha-512' });
     const group = `connect-${this.connectorName}`;
@@ -77,7 +80,7 @@ export class KafkaConnector extends Construct implements IKafkaPrincipal {
     for (const t of props.writes ?? []) t.grantWrite(this);
     props.connect._allowSecret(this.kafkaUser.secretName);
 
-    const jaas = `\${secrets:${cluster.namespace}/${this.kafkaUser.secretName}:sasl.jaas.config}`;
+    const jaas = `\${secrets:${cluster.userNamespace}/${this.kafkaUser.secretName}:sasl.jaas.config}`;
     const overrides: Record<string, string> = {};
     for (const client of ['consumer', 'producer', 'admin']) {
       overrides[`${client}.override.sasl.mechanism`] = 'SCRAM-SHA-512';
@@ -99,5 +102,15 @@ export class KafkaConnector extends Construct implements IKafkaPrincipal {
       },
     });
     useClusterApiVersion(l1, cluster);
+  }
+
+  /** The id of this connector's node in the data-flow graph. */
+  public get graphNodeId(): string {
+    return `connector:${this.connect.namespace}/${this.connectorName}`;
+  }
+
+  public addToGraph(graph: DataFlowGraph): void {
+    graph.addNode({ id: this.graphNodeId, role: 'process', kind: 'connector', name: this.connectorName,
+      group: graph.addGroup(DataFlowGraph.groupOf(this)), details: { class: this.connectorClass.split('.').pop()!, connect: this.connect.connectName } });
   }
 }

@@ -1,6 +1,7 @@
 import './policies';
 
 export * from './acl';
+export * from './client-credentials';
 export * from './cluster';
 export * from './connect';
 export * from './connector';

@@ -1,4 +1,5 @@
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import { DataFlowGraph, IGraphContributor } from '../../lib/graph/graph';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { Environment } from '../../lib/platform';
@@ -49,6 +50,12 @@ export interface ITopic {
   grantWrite(grantee: IKafkaPrincipal, options?: GrantWriteOptions): void;
   /** Allows both. */
   grantReadWrite(grantee: IKafkaPrincipal, options?: GrantReadOptions & GrantWriteOptions): void;
+  /**
+   * Lets another pipeline (or any construct scope) read this topic; without it, reads across pipelines fail synth.
+   */
+  shareWith(consumer: IConstruct): void;
+  /** Whether code under `scope` may read this topic across pipeline boundaries. */
+  isSharedWith(scope: IConstruct): boolean;
 }
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
@@ -62,11 +69,58 @@ export function validateTopicName(scope: Construct | string, field: string, name
   return name;
 }
 
-abstract class TopicBase extends Construct implements ITopic {
+abstract class TopicBase extends Construct implements ITopic, IGraphContributor {
   public abstract readonly topicName: string;
   public abstract readonly isPrefix: boolean;
   public abstract readonly cluster: IKafkaCluster;
   private readonly grants: TopicAccess[] = [];
+  private readonly sharedWith: IConstruct[] = [];
+  protected isPublic = false;
+  private inLineage = true;
+
+  /** @internal infrastructure topics (Connect's storage topics) stay out of the lineage graph */
+  public _hideFromLineage(): void {
+    this.inLineage = false;
+  }
+
+  public shareWith(consumer: IConstruct): void {
+    if (!this.sharedWith.includes(consumer)) this.sharedWith.push(consumer);
+  }
+
+  public isSharedWith(scope: IConstruct): boolean {
+    return this.isPublic || scope.node.scopes.some((s) => this.sharedWith.includes(s));
+  }
+
+  /** The id of this topic's node in the data-flow graph. */
+  public get graphNodeId(): string {
+    return `topic:${this.cluster.clusterName}/${this.topicName}${this.isPrefix ? '*' : ''}`;
+  }
+
+  public addToGraph(graph: DataFlowGraph): void {
+    if (!this.inLineage) return;
+    graph.addNode({
+      id: this.graphNodeId, role: 'dataset', kind: this.graphKind, name: this.isPrefix ? `${this.topicName}*` : this.topicName,
+      group: graph.addGroup(DataFlowGraph.groupOf(this)), details: this.graphDetails,
+    });
+    for (const { principal, access } of this.grants) {
+      let id = principal.graphNodeId;
+      if (id === undefined) {
+        const user = principal.kafkaUser;
+        id = `kafkauser:${user.cluster.clusterName}/${user.userName}`;
+        graph.addNode({ id, role: 'process', kind: 'kafka user', name: user.userName, group: graph.addGroup(DataFlowGraph.groupOf(user)) });
+      }
+      if (access === 'read') graph.addEdge(this.graphNodeId, id);
+      else graph.addEdge(id, this.graphNodeId);
+    }
+  }
+
+  protected get graphKind(): string {
+    return this.isPrefix ? 'topic prefix' : 'topic (external)';
+  }
+
+  protected get graphDetails(): Record<string, string | number> | undefined {
+    return undefined;
+  }
 
   public get accesses(): readonly TopicAccess[] {
     return this.grants;
@@ -142,6 +196,12 @@ export interface TopicProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Whether every pipeline may read this topic. Otherwise only its own pipeline and those it is shared with
+   * (`topic.shareWith(pipeline)`).
+   * @default false
+   */
+  readonly public?: boolean;
 }
 
 const propsSchema = z.object({
@@ -152,6 +212,7 @@ const propsSchema = z.object({
   config: topicConfigSchema.optional(),
   extraConfig: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   removalPolicy: z.enum(RemovalPolicy).optional(),
+  public: z.boolean().optional(),
 }).strict();
 
 /**
@@ -212,6 +273,7 @@ export class Topic extends TopicBase {
     }
     this.config = Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
     this.removalPolicy = p.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.isPublic = p.public ?? false;
     this.resourceName = toKubernetesName(this.topicName, true).slice(0, 253).replace(/[-.]+$/, '');
     validateName(this, 'topicName', this.resourceName);
 
@@ -230,6 +292,14 @@ export class Topic extends TopicBase {
       },
     });
     useClusterApiVersion(l1, props.cluster);
+  }
+
+  protected override get graphKind(): string {
+    return 'topic';
+  }
+
+  protected override get graphDetails(): Record<string, string | number> {
+    return { partitions: this.partitions, replicas: this.replicas };
   }
 }
 

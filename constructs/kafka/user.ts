@@ -80,7 +80,7 @@ export class KafkaUser extends Construct implements IKafkaPrincipal {
     const l1 = new KafkaUserL1(this, 'Resource', {
       metadata: {
         name: this.userName,
-        namespace: props.cluster.namespace,
+        namespace: props.cluster.userNamespace,
         labels: strimziLabels(props.cluster),
         annotations: removalPolicyAnnotations(p.removalPolicy ?? RemovalPolicy.RETAIN),
       },

@@ -1,9 +1,78 @@
-import { ApiObject } from 'cdk8s';
-import { DataPlatform, Environment } from 'cdk8s-dataops';
+/**
+ * The repository's example data platform: `npx synth` writes it to examples/data-platform/dist.
+ * Copy it as a starting point for your own main.ts.
+ */
+import {
+  Compatibility, DataPlatform, Environment, KafkaCluster, KafkaConnect, KafkaConnector, Pipeline, Schema,
+  SchemaRegistry, StreamingApp, Topic,
+} from 'cdk8s-dataops';
 
 const platform = new DataPlatform();
+
 for (const name of ['dev', 'prod']) {
   const env = new Environment(platform, name, { namespace: 'payments' });
-  new ApiObject(env, 'settings', { apiVersion: 'v1', kind: 'ConfigMap', data: { tier: env.production ? 'gold' : 'bronze' } });
+  const cluster = KafkaCluster.fromStrimzi(env, 'kafka', {
+    name: 'main',
+    namespace: 'kafka',
+    bootstrapServers: 'main-kafka-bootstrap.kafka:9093',
+    brokers: env.production ? 3 : 1,
+    // Apps run in 'payments'; Strimzi writes their credentials in 'kafka': External Secrets copies them over.
+    credentialsStore: { name: 'strimzi-users', kind: 'ClusterSecretStore' },
+  });
+  const registry = SchemaRegistry.fromUrl(env, 'registry', { url: 'http://schema-registry.kafka:8081' });
+
+  // The payments team's data product: raw orders, validated, then enriched.
+  const orders = new Pipeline(env, 'orders', {
+    owner: 'team-payments',
+    description: 'Orders from checkout, validated and enriched with customer data',
+    domain: 'payments',
+    tags: ['pii'],
+  });
+  const raw = new Topic(orders, 'raw', {
+    cluster, topicName: 'payments.orders.v1', partitions: env.select({ prod: 12, default: 3 }),
+    config: { retention: '7d', compressionType: 'zstd' },
+  });
+  const validated = new Topic(orders, 'validated', { cluster, topicName: 'payments.orders-validated.v1', partitions: env.select({ prod: 12, default: 3 }) });
+  const enriched = new Topic(orders, 'enriched', {
+    cluster, topicName: 'payments.orders-enriched.v1', partitions: env.select({ prod: 12, default: 3 }),
+    config: { retention: '30d', cleanupPolicy: 'delete' },
+  });
+  new Schema(orders, 'raw-value', {
+    registry, topic: raw, compatibility: Compatibility.BACKWARD,
+    definition: {
+      type: 'record', name: 'Order', namespace: 'com.acme.payments',
+      fields: [
+        { name: 'id', type: 'string' },
+        { name: 'customerId', type: 'string' },
+        { name: 'amountCents', type: 'long' },
+        { name: 'currency', type: 'string', default: 'EUR' },
+      ],
+    },
+  });
+  new StreamingApp(orders, 'validator', {
+    image: 'ghcr.io/acme/orders-validator:1.8.0', cluster, reads: [raw], writes: [validated], port: 8080,
+  });
+  new StreamingApp(orders, 'enricher', {
+    image: 'ghcr.io/acme/orders-enricher:2.3.1', cluster, reads: [validated], writes: [enriched], port: 8080,
+    transactionalIdPrefix: 'enricher-',
+    resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '512Mi' } },
+  });
+
+  // The analytics team lands enriched orders in the warehouse; the payments team shares the topic with them.
+  const analytics = new Pipeline(env, 'analytics', { owner: 'team-analytics', description: 'Orders in the warehouse', domain: 'analytics' });
+  enriched.shareWith(analytics);
+  const connect = new KafkaConnect(analytics, 'warehouse', { cluster, image: 'ghcr.io/acme/connect-jdbc:4.1.0-1' });
+  new KafkaConnector(analytics, 'orders-to-warehouse', {
+    connect, class: 'io.confluent.connect.jdbc.JdbcSinkConnector', tasksMax: env.select({ prod: 4, default: 1 }), reads: [enriched],
+    config: {
+      'connection.url': 'jdbc:postgresql://warehouse.analytics:5432/orders',
+      'connection.user': '${secrets:kafka/warehouse-writer:username}',
+      'connection.password': '${secrets:kafka/warehouse-writer:password}',
+      'insert.mode': 'upsert',
+      'pk.mode': 'record_value',
+      'pk.fields': 'id',
+    },
+  });
 }
+
 platform.synth();

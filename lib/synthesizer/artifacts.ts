@@ -4,8 +4,8 @@ import { IConstruct } from 'constructs';
 export interface ArtifactFile {
   /** Path relative to the output folder. Must not be under `manifests/`. */
   readonly path: string;
-  /** Produces the file content once all constructs exist. */
-  readonly render: (context: ArtifactContext) => string;
+  /** Produces the file content once all constructs exist; undefined means no file. */
+  readonly render: (context: ArtifactContext) => string | undefined;
   /** The construct that contributes the file, for error messages. */
   readonly owner: IConstruct;
 }

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { AggregateDataOpsError, DataOpsError } from '../errors';
+import { inheritedMetadata } from '../metadata';
 import { DataPlatform, Environment } from '../platform';
 import { isClusterScoped } from './kinds';
 import { manifestPath } from './layout';
@@ -39,6 +40,7 @@ export function collectObjects(scope: DataPlatform | Environment, options: Colle
       const constructPath = apiObject.node.path.replace(/\/(Resource|Default)$/, '');
       let object: KubeObject;
       try {
+        applyInheritedMetadata(apiObject);
         object = normalize(apiObject.toJson());
       } catch (e) {
         errors.push(e instanceof DataOpsError ? e : new DataOpsError((e as Error).message, { constructPath, cause: e }));
@@ -84,6 +86,16 @@ function assertObjectsInEnvironments(platform: DataPlatform): void {
       throw new DataOpsError(`${stray[0].node.path} is not inside an Environment; every Kubernetes object belongs to one (new Environment(platform, 'prod'))`);
     }
   }
+}
+
+/** Stamps the labels and annotations passed down by ancestors (ObjectMetadata); the object's own win. */
+function applyInheritedMetadata(apiObject: ApiObject): void {
+  const { labels, annotations } = inheritedMetadata(apiObject);
+  const own = apiObject.metadata;
+  for (const [k, v] of Object.entries(labels)) if (own.getLabel(k) === undefined) own.addLabel(k, v);
+  // cdk8s has no annotation getter; its (private) map is read to keep the object's own values.
+  const ownAnnotations = (own as unknown as { annotations: Record<string, string> }).annotations ?? {};
+  for (const [k, v] of Object.entries(annotations)) if (ownAnnotations[k] === undefined) own.addAnnotation(k, v);
 }
 
 /** Cluster-scoped kinds carry no namespace (cdk8s adds the chart namespace to every object). */

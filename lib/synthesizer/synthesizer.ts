@@ -62,11 +62,16 @@ export function synthesizePlatform(platform: DataPlatform, options: SynthesizeOp
       throw new DataOpsError(`artifact path '${artifact.path}' must be relative and outside ${MANIFESTS_DIR}/`, { constructPath: artifact.owner.node.path });
     }
     if (files.has(artifact.path)) throw new DataOpsError(`two artifacts write '${artifact.path}'`, { constructPath: artifact.owner.node.path });
-    files.set(artifact.path, artifact.render({ outdir }));
+    const content = artifact.render({ outdir });
+    if (content !== undefined) files.set(artifact.path, content);
   }
   if (options.environments) keepOtherEnvironments(outdir, files, options.environments);
   return new Synthesis(outdir, objects, files);
 }
+
+DataPlatform._writer = (platform) => {
+  synthesizePlatform(platform).write();
+};
 
 /** Synthesizes one environment in memory (used by the testing helpers). */
 export function synthesizeEnvironment(env: Environment): SynthesizedObject[] {

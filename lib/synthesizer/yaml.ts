@@ -124,6 +124,7 @@ function renderScalar(value: unknown, column: number): string {
       return column === 0 || !r.includes('\n') ? r : r.replace(/\n(?=[^\n])/g, `\n${' '.repeat(column)}`);
     }
     case 'number': {
+      if (Object.is(value, -0)) return stringify(value, OPTIONS).slice(0, -1); // a Map does not tell -0 from 0
       let r = numberCache.get(value);
       if (r === undefined) {
         r = stringify(value, OPTIONS).slice(0, -1);
@@ -143,7 +144,7 @@ function renderScalar(value: unknown, column: number): string {
 }
 
 function renderKey(key: string): string {
-  if (PLAIN.test(key) && !FLOAT_EXPONENT.test(key)) return key;
+  if (key.length <= 1000 && PLAIN.test(key) && !FLOAT_EXPONENT.test(key)) return key; // longer keys are explicit (`? key`)
   let r = keyCache.get(key);
   if (r === undefined) {
     r = null;

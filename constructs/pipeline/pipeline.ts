@@ -1,0 +1,94 @@
+import { Construct, IConstruct } from 'constructs';
+import { z } from 'zod';
+import { GraphGroup, IGraphGroup } from '../../lib/graph/graph';
+import { ObjectMetadata } from '../../lib/metadata';
+import { NameRule, objectName } from '../../lib/names';
+import { Environment } from '../../lib/platform';
+import { validateProps } from '../../lib/validation';
+import { ITopic } from '../kafka/topic';
+
+/** Label with the pipeline name, on every object of a pipeline. */
+export const PIPELINE_LABEL = 'dataops.cdk8s.io/pipeline';
+/** Label (when the owner is a valid label value) and annotation with the owner. */
+export const OWNER_KEY = 'dataops.cdk8s.io/owner';
+
+/** Props of {@link Pipeline}. */
+export interface PipelineProps {
+  /** Who owns the data product: a team name or an address (`team-payments`, `payments@acme.com`). */
+  readonly owner: string;
+  /** What the pipeline does. @default - none */
+  readonly description?: string;
+  /** Business domain (`payments`, `logistics`). @default - none */
+  readonly domain?: string;
+  /** Free-form tags (`pii`, `tier-1`), each a label `tags.dataops.cdk8s.io/<tag>: "true"`. @default - none */
+  readonly tags?: readonly string[];
+  /** Pipeline name. @default - derived from the construct id */
+  readonly name?: string;
+}
+
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+const propsSchema = z.object({
+  owner: z.string().trim().min(1, 'every pipeline needs an owner'),
+  description: z.string().optional(),
+  domain: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'use lower-case letters, digits and -').max(63).optional(),
+  tags: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'use lower-case letters, digits and -').max(63)).optional(),
+  name: z.string().optional(),
+}).strict();
+
+function isTopic(c: unknown): c is ITopic & IConstruct {
+  return typeof (c as ITopic).isSharedWith === 'function' && Array.isArray((c as ITopic).accesses);
+}
+
+/**
+ * A data product: the topics, apps, connectors, dbt and Airflow work and governance of one team, declared
+ * together. Ownership and tags are stamped on every object inside; policies, alert routing and reports talk about
+ * pipelines. Reading another pipeline's topic needs `topic.shareWith(pipeline)` (or a public topic), otherwise
+ * synth fails naming both pipelines.
+ */
+export class Pipeline extends Construct implements IGraphGroup {
+  /** The pipeline a construct belongs to, if any. */
+  public static of(scope: IConstruct): Pipeline | undefined {
+    const scopes = scope.node.scopes;
+    for (let i = scopes.length - 1; i >= 0; i--) if (scopes[i] instanceof Pipeline) return scopes[i] as Pipeline;
+    return undefined;
+  }
+
+  public readonly pipelineName: string;
+  public readonly owner: string;
+  public readonly graphGroup: GraphGroup;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const p = validateProps(this, propsSchema, props);
+    this.pipelineName = objectName(this, p.name, NameRule.DNS_LABEL);
+    this.owner = p.owner;
+    this.graphGroup = { name: this.pipelineName, owner: p.owner, description: p.description, domain: p.domain, tags: p.tags };
+    const meta = ObjectMetadata.of(this).addLabel(PIPELINE_LABEL, this.pipelineName).addAnnotation(OWNER_KEY, p.owner);
+    if (LABEL_VALUE.test(p.owner)) meta.addLabel(OWNER_KEY, p.owner);
+    if (p.domain) meta.addLabel('dataops.cdk8s.io/domain', p.domain);
+    if (p.description) meta.addAnnotation('dataops.cdk8s.io/description', p.description);
+    for (const tag of p.tags ?? []) meta.addLabel(`tags.dataops.cdk8s.io/${tag}`, 'true');
+    this.node.addValidation({ validate: () => this.crossPipelineReads() });
+  }
+
+  /** Reads by this pipeline's principals of topics owned by another pipeline that were not shared with it. */
+  private crossPipelineReads(): string[] {
+    const env = Environment.tryOf(this);
+    if (!env) return [];
+    const problems: string[] = [];
+    for (const c of env.node.findAll()) {
+      if (!isTopic(c)) continue;
+      const owner = Pipeline.of(c);
+      if (!owner || owner === this) continue;
+      for (const { principal, access } of c.accesses) {
+        if (access !== 'read') continue;
+        const reader = (principal as unknown as IConstruct).node ? (principal as unknown as IConstruct) : principal.kafkaUser;
+        if (Pipeline.of(reader) !== this || c.isSharedWith(reader)) continue;
+        problems.push(`pipeline '${this.pipelineName}' (${reader.node.path}) reads topic '${c.topicName}' of pipeline '${owner.pipelineName}', ` +
+          `which is not shared with it: call topic.shareWith(<pipeline ${this.pipelineName}>) in '${owner.pipelineName}' or make the topic public`);
+      }
+    }
+    return problems;
+  }
+}

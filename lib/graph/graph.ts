@@ -1,0 +1,155 @@
+import { IConstruct } from 'constructs';
+import type { Environment } from '../platform';
+
+/** A dataset (a topic, a table, a dbt model) or a process (an app, a connector, a job) in the data-flow graph. */
+export interface GraphNode {
+  /** Stable id, unique in an environment, e.g. `topic:main/payments.orders.v1`. */
+  readonly id: string;
+  /** Datasets hold data; processes move it. */
+  readonly role: 'dataset' | 'process';
+  /** What it is, for display: 'topic', 'app', 'connector', 'dbt model', 'table', ... */
+  readonly kind: string;
+  /** Display name. */
+  readonly name: string;
+  /** The group (pipeline) it belongs to. @default - none */
+  readonly group?: string;
+  /** Details shown in reports (partitions, image, ...). @default - none */
+  readonly details?: Readonly<Record<string, string | number>>;
+}
+
+/** Data flowing from a dataset into a process (a read) or from a process into a dataset (a write). */
+export interface GraphEdge {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** A group of nodes, with its owner (a pipeline). */
+export interface GraphGroup {
+  readonly name: string;
+  readonly owner?: string;
+  readonly description?: string;
+  readonly domain?: string;
+  readonly tags?: readonly string[];
+}
+
+/** Implemented by constructs that add nodes and edges to the graph (topics, apps, connectors, dbt models). */
+export interface IGraphContributor {
+  addToGraph(graph: DataFlowGraph): void;
+}
+
+/** Implemented by constructs that group others (pipelines). */
+export interface IGraphGroup {
+  readonly graphGroup: GraphGroup;
+}
+
+function isContributor(c: unknown): c is IGraphContributor {
+  return typeof (c as IGraphContributor).addToGraph === 'function';
+}
+
+function isGroup(c: unknown): c is IGraphGroup {
+  return typeof (c as IGraphGroup).graphGroup === 'object' && (c as IGraphGroup).graphGroup !== null;
+}
+
+/**
+ * The data-flow graph of one environment: datasets, the processes between them, and the groups (pipelines) that own
+ * them. Built from the constructs (not from YAML) by asking every contributor to add itself.
+ */
+export class DataFlowGraph {
+  /** Builds the graph of an environment. */
+  public static of(env: Environment): DataFlowGraph {
+    const graph = new DataFlowGraph(env.name);
+    for (const c of env.node.findAll()) if (isContributor(c)) c.addToGraph(graph);
+    return graph;
+  }
+
+  /** The group a construct belongs to (its nearest grouping ancestor). */
+  public static groupOf(scope: IConstruct): GraphGroup | undefined {
+    const scopes = scope.node.scopes;
+    for (let i = scopes.length - 1; i >= 0; i--) if (isGroup(scopes[i])) return (scopes[i] as unknown as IGraphGroup).graphGroup;
+    return undefined;
+  }
+
+  private readonly nodeMap = new Map<string, GraphNode>();
+  private readonly edgeKeys = new Set<string>();
+  private readonly edgeList: GraphEdge[] = [];
+  private readonly groupMap = new Map<string, GraphGroup>();
+
+  constructor(public readonly environment: string) {}
+
+  /** Adds a node; adding the same id again merges details (the first name and kind stay). */
+  public addNode(node: GraphNode): void {
+    const prev = this.nodeMap.get(node.id);
+    this.nodeMap.set(node.id, prev ? { ...prev, group: prev.group ?? node.group, details: { ...node.details, ...prev.details } } : node);
+  }
+
+  /** Adds an edge once. */
+  public addEdge(from: string, to: string): void {
+    const key = `${from}\u0000${to}`;
+    if (this.edgeKeys.has(key)) return;
+    this.edgeKeys.add(key);
+    this.edgeList.push({ from, to });
+  }
+
+  /** Registers a group (done by contributors for the group they are in). */
+  public addGroup(group: GraphGroup | undefined): string | undefined {
+    if (!group) return undefined;
+    if (!this.groupMap.has(group.name)) this.groupMap.set(group.name, group);
+    return group.name;
+  }
+
+  /** Nodes sorted by id. */
+  public get nodes(): GraphNode[] {
+    return [...this.nodeMap.values()].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  /** Edges whose ends both exist, sorted. */
+  public get edges(): GraphEdge[] {
+    return this.edgeList.filter((e) => this.nodeMap.has(e.from) && this.nodeMap.has(e.to))
+      .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+  }
+
+  /** Groups sorted by name. */
+  public get groups(): GraphGroup[] {
+    return [...this.groupMap.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A node by id. */
+  public node(id: string): GraphNode | undefined {
+    return this.nodeMap.get(id);
+  }
+
+  /** Ids of the processes that read a dataset. */
+  public readersOf(datasetId: string): string[] {
+    return this.edges.filter((e) => e.from === datasetId).map((e) => e.to);
+  }
+
+  /** Ids of the processes that write a dataset. */
+  public writersOf(datasetId: string): string[] {
+    return this.edges.filter((e) => e.to === datasetId).map((e) => e.from);
+  }
+
+  /**
+   * Layers for drawing left to right: each node's column is the length of the longest path reaching it
+   * (cycles are broken by ignoring back edges).
+   */
+  public layers(): GraphNode[][] {
+    const nodes = this.nodes;
+    const incoming = new Map<string, string[]>(nodes.map((n) => [n.id, []]));
+    for (const e of this.edges) incoming.get(e.to)!.push(e.from);
+    const depth = new Map<string, number>();
+    const visiting = new Set<string>();
+    const visit = (id: string): number => {
+      if (depth.has(id)) return depth.get(id)!;
+      if (visiting.has(id)) return 0;
+      visiting.add(id);
+      const d = Math.max(-1, ...incoming.get(id)!.map(visit)) + 1;
+      visiting.delete(id);
+      depth.set(id, d);
+      return d;
+    };
+    nodes.forEach((n) => visit(n.id));
+    const layers: GraphNode[][] = [];
+    for (const n of nodes) (layers[depth.get(n.id)!] ??= []).push(n);
+    return layers.filter(Boolean);
+  }
+}

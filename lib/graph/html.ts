@@ -1,0 +1,135 @@
+import { DataFlowGraph, GraphNode } from './graph';
+
+const NODE_W = 210;
+const NODE_H = 46;
+const COL_GAP = 60;
+const ROW_GAP = 22;
+const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626', '#0891b2', '#4d7c0f', '#be185d'];
+
+/**
+ * A standalone HTML page (inline CSS, inline SVG, a few lines of inline script for highlighting; nothing loaded
+ * from the network) showing each environment's data flow: pipelines and owners, datasets, processes and who reads
+ * and writes what. Deterministic: the same graphs give the same bytes.
+ */
+export function renderLineageHtml(title: string, graphs: readonly DataFlowGraph[]): string {
+  const sections = graphs.map((g) => renderEnvironment(g)).join('\n');
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0; color: #111827; background: #f9fafb; }
+header { background: #111827; color: #fff; padding: 14px 24px; }
+header h1 { font-size: 18px; margin: 0; }
+main { padding: 16px 24px 48px; }
+section.environment { background: #fff; border: 1px solid #e5e7eb; border-radius: 8px; padding: 16px; margin-bottom: 24px; }
+h2 { margin: 0 0 12px; font-size: 17px; }
+h3 { font-size: 15px; margin: 20px 0 8px; }
+.graph { overflow-x: auto; border: 1px solid #f3f4f6; border-radius: 6px; }
+svg text { font: 12px system-ui, sans-serif; }
+svg .node rect { stroke-width: 1.5; }
+svg .node.dataset rect { rx: 14; }
+svg .edge { fill: none; stroke: #9ca3af; stroke-width: 1.5; }
+svg.highlighting .node:not(.lit), svg.highlighting .edge:not(.lit) { opacity: 0.18; }
+svg .edge.lit { stroke: #111827; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+th { background: #f3f4f6; font-weight: 600; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
+.muted { color: #6b7280; }
+</style>
+</head>
+<body>
+<header><h1>${esc(title)}</h1></header>
+<main>
+${sections || '<p class="muted">No datasets or processes are declared.</p>'}
+</main>
+<script>
+document.querySelectorAll('svg.lineage').forEach(function (svg) {
+  svg.querySelectorAll('.node').forEach(function (node) {
+    node.addEventListener('mouseenter', function () {
+      var id = node.getAttribute('data-id');
+      svg.classList.add('highlighting');
+      node.classList.add('lit');
+      svg.querySelectorAll('.edge').forEach(function (e) {
+        if (e.getAttribute('data-from') === id || e.getAttribute('data-to') === id) {
+          e.classList.add('lit');
+          svg.querySelectorAll('.node').forEach(function (n) {
+            var nid = n.getAttribute('data-id');
+            if (nid === e.getAttribute('data-from') || nid === e.getAttribute('data-to')) n.classList.add('lit');
+          });
+        }
+      });
+    });
+    node.addEventListener('mouseleave', function () {
+      svg.classList.remove('highlighting');
+      svg.querySelectorAll('.lit').forEach(function (e) { e.classList.remove('lit'); });
+    });
+  });
+});
+</script>
+</body>
+</html>
+`;
+}
+
+function renderEnvironment(graph: DataFlowGraph): string {
+  const groups = graph.groups;
+  const color = new Map(groups.map((g, i) => [g.name, PALETTE[i % PALETTE.length]]));
+  const layers = graph.layers();
+  const pos = new Map<string, { x: number; y: number }>();
+  layers.forEach((layer, col) => layer.forEach((n, row) => pos.set(n.id, { x: 16 + col * (NODE_W + COL_GAP), y: 16 + row * (NODE_H + ROW_GAP) })));
+  const width = 32 + Math.max(1, layers.length) * (NODE_W + COL_GAP) - COL_GAP;
+  const height = 32 + Math.max(1, ...layers.map((l) => l.length)) * (NODE_H + ROW_GAP) - ROW_GAP;
+  const edges = graph.edges.map((e) => {
+    const a = pos.get(e.from)!;
+    const b = pos.get(e.to)!;
+    const x1 = a.x + NODE_W; const y1 = a.y + NODE_H / 2; const x2 = b.x; const y2 = b.y + NODE_H / 2;
+    const mx = (x1 + x2) / 2;
+    return `<path class="edge" data-from="${esc(e.from)}" data-to="${esc(e.to)}" marker-end="url(#arrow-${esc(graph.environment)})" d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 4},${y2}"/>`;
+  });
+  const nodes = graph.nodes.map((n) => {
+    const p = pos.get(n.id)!;
+    const c = (n.group && color.get(n.group)) || '#6b7280';
+    return `<g class="node ${n.role}" data-id="${esc(n.id)}" transform="translate(${p.x},${p.y})">` +
+      `<title>${esc(`${n.kind} ${n.name}${n.group ? ` (pipeline ${n.group})` : ''}`)}</title>` +
+      `<rect width="${NODE_W}" height="${NODE_H}" fill="${n.role === 'dataset' ? '#fff' : `${c}14`}" stroke="${c}"/>` +
+      `<text x="10" y="19" font-weight="600">${esc(truncate(n.name, 30))}</text>` +
+      `<text x="10" y="35" fill="#6b7280">${esc(n.kind)}${n.group ? ` · ${esc(truncate(n.group, 18))}` : ''}</text></g>`;
+  });
+  const svg = `<svg class="lineage" role="img" aria-label="data flow of ${esc(graph.environment)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<defs><marker id="arrow-${esc(graph.environment)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7280"/></marker></defs>` +
+    `${edges.join('')}${nodes.join('')}</svg>`;
+
+  const name = (id: string) => graph.node(id)?.name ?? id;
+  const pipelineRows = groups.map((g) => `<tr><td><span class="swatch" style="background:${color.get(g.name)}"></span>${esc(g.name)}</td>` +
+    `<td>${esc(g.owner ?? '')}</td><td>${esc(g.domain ?? '')}</td><td>${esc(g.description ?? '')}</td><td>${esc((g.tags ?? []).join(', '))}</td></tr>`);
+  const datasetRows = graph.nodes.filter((n) => n.role === 'dataset').map((n) => `<tr><td>${esc(n.name)}</td><td>${esc(n.kind)}</td><td>${esc(n.group ?? '')}</td>` +
+    `<td>${esc(graph.writersOf(n.id).map(name).join(', '))}</td><td>${esc(graph.readersOf(n.id).map(name).join(', '))}</td><td>${esc(details(n))}</td></tr>`);
+  const processRows = graph.nodes.filter((n) => n.role === 'process').map((n) => `<tr><td>${esc(n.name)}</td><td>${esc(n.kind)}</td><td>${esc(n.group ?? '')}</td>` +
+    `<td>${esc(graph.edges.filter((e) => e.to === n.id).map((e) => name(e.from)).join(', '))}</td><td>${esc(graph.edges.filter((e) => e.from === n.id).map((e) => name(e.to)).join(', '))}</td><td>${esc(details(n))}</td></tr>`);
+  return `<section class="environment" id="env-${esc(graph.environment)}">
+<h2>Environment ${esc(graph.environment)}</h2>
+<div class="graph">${svg}</div>
+<h3>Pipelines</h3>
+<table class="pipelines"><thead><tr><th>Pipeline</th><th>Owner</th><th>Domain</th><th>Description</th><th>Tags</th></tr></thead><tbody>${pipelineRows.join('') || '<tr><td colspan="5" class="muted">none</td></tr>'}</tbody></table>
+<h3>Datasets</h3>
+<table class="datasets"><thead><tr><th>Dataset</th><th>Kind</th><th>Pipeline</th><th>Written by</th><th>Read by</th><th>Details</th></tr></thead><tbody>${datasetRows.join('')}</tbody></table>
+<h3>Processes</h3>
+<table class="processes"><thead><tr><th>Process</th><th>Kind</th><th>Pipeline</th><th>Reads</th><th>Writes</th><th>Details</th></tr></thead><tbody>${processRows.join('')}</tbody></table>
+</section>`;
+}
+
+function details(n: GraphNode): string {
+  return Object.entries(n.details ?? {}).map(([k, v]) => `${k}: ${v}`).join(', ');
+}
+
+function truncate(s: string, n: number): string {
+  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
+}
+
+function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}

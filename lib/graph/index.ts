@@ -1,0 +1,4 @@
+export * from './graph';
+export * from './html';
+export * from './mermaid';
+export * from './report';
