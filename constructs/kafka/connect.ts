@@ -5,7 +5,7 @@ import { ValidationError } from '../../lib/errors';
 import { Environment } from '../../lib/platform';
 import { NameRule, objectName, validateName } from '../../lib/names';
 import { validateProps } from '../../lib/validation';
-import { KafkaConnect as KafkaConnectL1 } from '../imports/strimzi-kafka.strimzi.io';
+import { KafkaConnect as KafkaConnectL1, KafkaConnectSpecResourcesLimits, KafkaConnectSpecResourcesRequests } from '../imports/strimzi-kafka.strimzi.io';
 import { IKafkaCluster } from './cluster';
 import { Topic } from './topic';
 import { KafkaUser } from './user';
@@ -148,8 +148,8 @@ export class KafkaConnect extends Construct implements IKafkaConnect {
           : { type: 'tls' as any, certificateAndKey: { secretName: this.workerUser.secretName, certificate: 'user.crt', key: 'user.key' } },
         config: Object.fromEntries(Object.entries(workerConfig).sort(([a], [b]) => a.localeCompare(b))),
         resources: {
-          requests: { cpu: '500m', memory: '1Gi', ...p.resources?.requests } as any,
-          limits: { cpu: '2', memory: '2Gi', ...p.resources?.limits } as any,
+          requests: quantities({ cpu: '500m', memory: '1Gi', ...p.resources?.requests }, KafkaConnectSpecResourcesRequests.fromString),
+          limits: quantities({ cpu: '2', memory: '2Gi', ...p.resources?.limits }, KafkaConnectSpecResourcesLimits.fromString),
         },
       },
     });
@@ -174,6 +174,11 @@ export class KafkaConnect extends Construct implements IKafkaConnect {
   public _allowSecret(secretName: string): void {
     this.readableSecrets.add(secretName);
   }
+}
+
+/** Kubernetes quantities as the generated L1's int-or-string values. */
+function quantities<T>(values: Record<string, string>, wrap: (v: string) => T): Record<string, T> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, wrap(v)]));
 }
 
 class ImportedKafkaConnect extends Construct implements IKafkaConnect {
