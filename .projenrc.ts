@@ -62,7 +62,7 @@ const project = new javascript.NodeProject({
     // Self-link so `npx synth` works inside this repository (links bin/synth.js into node_modules/.bin).
     'cdk8s-dataops@file:.',
   ],
-  gitignore: ['/out/', '/.cache/', '/coverage/', '*.tsbuildinfo', '/bench-out/'],
+  gitignore: ['/out/', '/.cache/', '/coverage/', '*.tsbuildinfo', '/bench-out/', '/.venv-dbt/'],
   npmignoreEnabled: true,
 });
 

@@ -8,3 +8,5 @@ export * from './constructs/secrets';
 export * from './constructs/k8s';
 export * from './constructs/pipeline';
 export * from './constructs/streaming';
+export * from './constructs/dbt';
+export * from './constructs/airflow';

@@ -3,8 +3,8 @@
  * Copy it as a starting point for your own main.ts.
  */
 import {
-  Compatibility, DataPlatform, Environment, KafkaCluster, KafkaConnect, KafkaConnector, Pipeline, Schema,
-  SchemaRegistry, StreamingApp, Topic,
+  Airflow, Compatibility, DataPlatform, Dags, DbtProject, Environment, KafkaCluster, KafkaConnect, KafkaConnector,
+  NetworkPeer, NetworkPort, Pipeline, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
 } from 'cdk8s-dataops';
 
 const platform = new DataPlatform();
@@ -73,6 +73,35 @@ for (const name of ['dev', 'prod']) {
       'pk.fields': 'id',
     },
   });
+
+  // The analytics team's batch side: dbt every night, Airflow 3 with DAGs from Git. Credentials come from Vault.
+  const vault = { name: 'vault', kind: 'ClusterSecretStore' } as const;
+  const warehouseDbt = Secrets.fromExternal(analytics, 'warehouse-dbt', { store: vault, keys: { password: `${name}/warehouse/dbt#password` } });
+  const dbt = new DbtProject(analytics, 'analytics-dbt', {
+    image: 'ghcr.io/acme/analytics-dbt:2024.05.1',
+    profile: {
+      name: 'analytics',
+      outputs: {
+        [name]: { type: 'postgres', host: 'warehouse.analytics', port: 5432, user: 'dbt', password: warehouseDbt.envValue('password'), dbname: 'orders', schema: 'marts', threads: 4 },
+      },
+    },
+    egress: [{ peer: NetworkPeer.namespace('analytics'), ports: [NetworkPort.tcp(5432)] }],
+  });
+  const nightly = dbt.job('nightly', { command: 'build', schedule: '0 2 * * *', timeZone: 'Europe/Berlin' });
+  dbt.model('orders_daily', { reads: [enriched] });
+  const airflowSecrets = Secrets.fromExternal(analytics, 'airflow-secrets', {
+    store: vault,
+    keys: { connection: `${name}/airflow#sql_alchemy_conn`, fernet: `${name}/airflow#fernet_key`, api: `${name}/airflow#api_secret_key` },
+  });
+  const airflow = new Airflow(analytics, 'airflow', {
+    executor: 'KubernetesExecutor',
+    metadataDatabase: airflowSecrets.envValue('connection'),
+    fernetKey: airflowSecrets.envValue('fernet'),
+    apiSecretKey: airflowSecrets.envValue('api'),
+    dags: Dags.fromGit({ repo: 'https://github.com/acme/analytics-dags.git', ref: 'main', subPath: 'dags' }),
+    apiServerIngress: [{ peer: NetworkPeer.namespace('ingress-nginx'), ports: [NetworkPort.tcp(8080)] }],
+  });
+  airflow.dbtTask({ dagId: 'orders_daily', taskId: 'dbt_build', job: nightly });
 }
 
 platform.synth();

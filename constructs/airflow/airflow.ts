@@ -1,0 +1,579 @@
+import { Construct } from 'constructs';
+import { z } from 'zod';
+import { ValidationError } from '../../lib/errors';
+import { objectName, toKubernetesName } from '../../lib/names';
+import { Environment } from '../../lib/platform';
+import { toYaml } from '../../lib/synthesizer/yaml';
+import { validateProps } from '../../lib/validation';
+import { ConfigMap } from '../k8s/config-map';
+import { ContainerSpec, EnvValue, MountSpec, ProbeSpec } from '../k8s/container';
+import { Deployment } from '../k8s/deployment';
+import { Job } from '../k8s/job';
+import { NetworkPeer, NetworkPolicy, NetworkPort, NetworkRule } from '../k8s/network-policy';
+import { PodDisruptionBudget } from '../k8s/pod-disruption-budget';
+import { renderPodManifest } from '../k8s/pod-template';
+import { Role } from '../k8s/rbac';
+import { ResourceRequirements, resourceRequirementsSchema } from '../k8s/resources';
+import { ServiceAccount } from '../k8s/service-account';
+import { Volume } from '../k8s/volumes';
+import { instanceOf } from '../k8s/workload';
+import { SecretValue } from '../secrets/reference';
+import * as chart from './chart';
+import { Dags, DagsBinding } from './dags';
+import { AirflowDbtTask, AirflowDbtTaskOptions, dbtTaskSchema } from './dbt-task';
+
+/** The executors this construct deploys. */
+export type AirflowExecutor = 'KubernetesExecutor' | 'CeleryExecutor' | 'LocalExecutor';
+
+/** The Airflow components (Deployments) this construct can emit. */
+export type AirflowComponent = 'scheduler' | 'api-server' | 'webserver' | 'dag-processor' | 'triggerer' | 'worker' | 'redis';
+
+/** Resources per component. */
+export interface AirflowResources {
+  /** @default { cpu: { request: '500m', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } */
+  readonly scheduler?: ResourceRequirements;
+  /** The api-server (Airflow 3) or webserver (Airflow 2). @default { cpu: { request: '500m', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } */
+  readonly apiServer?: ResourceRequirements;
+  /** @default { cpu: { request: '250m', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } */
+  readonly dagProcessor?: ResourceRequirements;
+  /** @default { cpu: { request: '250m', limit: '500m' }, memory: { request: '512Mi', limit: '512Mi' } } */
+  readonly triggerer?: ResourceRequirements;
+  /** Celery workers, or the task pods of the KubernetesExecutor. @default { cpu: { request: '500m', limit: '2' }, memory: { request: '2Gi', limit: '2Gi' } } */
+  readonly workers?: ResourceRequirements;
+  /** @default { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '256Mi' } } */
+  readonly redis?: ResourceRequirements;
+  /** The `airflow db migrate` Job. @default { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '1Gi' } } */
+  readonly migrations?: ResourceRequirements;
+}
+
+/** Replicas per component. */
+export interface AirflowReplicas {
+  /** @default - 2 in production environments, else 1 */
+  readonly apiServer?: number;
+  /** @default - 2 in production environments, else 1 */
+  readonly scheduler?: number;
+  /** @default 1 */
+  readonly dagProcessor?: number;
+  /** @default 1 */
+  readonly triggerer?: number;
+  /** Celery workers. @default - 2 in production environments, else 1 */
+  readonly workers?: number;
+}
+
+/** Props of {@link Airflow}. */
+export interface AirflowProps {
+  /** Airflow version (2.7 or later; 3.x deploys the api-server and dag-processor). @default '3.1.3' */
+  readonly version?: string;
+  /** Image with Airflow (and the team's providers). @default 'apache/airflow:<version>' */
+  readonly image?: string;
+  /** How tasks run. */
+  readonly executor: AirflowExecutor;
+  /** SQLAlchemy URL of the metadata database (`[database] sql_alchemy_conn`), from a Secret. */
+  readonly metadataDatabase: SecretValue;
+  /** `[core] fernet_key`, from a Secret. */
+  readonly fernetKey: SecretValue;
+  /** `[api] secret_key` (Airflow 3) or `[webserver] secret_key` (Airflow 2), from a Secret. */
+  readonly apiSecretKey: SecretValue;
+  /** `[api_auth] jwt_secret` (Airflow 3), shared by every component. @default - the apiSecretKey value */
+  readonly jwtSecret?: SecretValue;
+  /** Password of the Redis broker (CeleryExecutor only; URL-safe characters). */
+  readonly redisPassword?: SecretValue;
+  /** Where the DAGs come from. */
+  readonly dags: Dags;
+  /** Run a standalone dag-processor with Airflow 2 (always with Airflow 3). @default false */
+  readonly standaloneDagProcessor?: boolean;
+  /** Resources per component. @default - see {@link AirflowResources} */
+  readonly resources?: AirflowResources;
+  /** Replicas per component. @default - see {@link AirflowReplicas} */
+  readonly replicas?: AirflowReplicas;
+  /**
+   * Extra Airflow configuration as `{ section: { key: value } }`, emitted as `AIRFLOW__SECTION__KEY` variables.
+   * Never put secrets here (use `env` with SecretValues). @default - none
+   */
+  readonly config?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Extra environment variables of every Airflow container. @default - none */
+  readonly env?: Readonly<Record<string, EnvValue>>;
+  /** Where the metadata database is. @default - TCP 5432 to any IPv4 address */
+  readonly databaseEgress?: readonly NetworkRule[];
+  /** What tasks may connect to (Celery workers, task pods, or the scheduler with LocalExecutor). @default - nothing besides Airflow itself */
+  readonly taskEgress?: readonly NetworkRule[];
+  /** Who may reach the api-server/webserver besides Airflow itself (e.g. the ingress controller). @default - no one */
+  readonly apiServerIngress?: readonly NetworkRule[];
+  /** Where the Kubernetes API is (KubernetesExecutor: the scheduler launches pods). @default - TCP 443 and 6443 to any IPv4 address */
+  readonly kubernetesApiEgress?: readonly NetworkRule[];
+  /** webserver_config.py content (Flask-AppBuilder: authentication, SSO). @default - database authentication */
+  readonly webserverConfig?: string;
+  /** Object name prefix (`<name>-scheduler`, ...). @default - derived from the construct id */
+  readonly name?: string;
+}
+
+const ruleArray = z.array(z.object({ peer: instanceOf(NetworkPeer, 'NetworkPeer'), ports: z.array(instanceOf(NetworkPort, 'NetworkPort')).optional() }));
+const secretValue = (what: string) => z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), `must be a SecretValue (secret.envValue(key)): the ${what} never goes to Git`);
+const replicas = z.number().int().min(0).optional();
+
+const schema = z.object({
+  version: z.string().regex(/^(2\.(7|8|9|10|11)|3\.[0-9]+)\.[0-9]+([a-z0-9.+-]*)?$/, 'must be an Airflow version 2.7.0 or later (e.g. 3.1.3)').optional(),
+  image: z.string().regex(/^\S+$/, 'must not contain spaces').optional(),
+  executor: z.enum(['KubernetesExecutor', 'CeleryExecutor', 'LocalExecutor'], { message: "must be 'KubernetesExecutor', 'CeleryExecutor' or 'LocalExecutor'" }),
+  metadataDatabase: secretValue('database URL'),
+  fernetKey: secretValue('fernet key'),
+  apiSecretKey: secretValue('API secret key'),
+  jwtSecret: secretValue('JWT secret').optional(),
+  redisPassword: secretValue('Redis password').optional(),
+  dags: instanceOf(Dags, 'Dags (Dags.fromGit or Dags.fromDirectory)'),
+  standaloneDagProcessor: z.boolean().optional(),
+  resources: z.object({
+    scheduler: resourceRequirementsSchema.optional(), apiServer: resourceRequirementsSchema.optional(),
+    dagProcessor: resourceRequirementsSchema.optional(), triggerer: resourceRequirementsSchema.optional(),
+    workers: resourceRequirementsSchema.optional(), redis: resourceRequirementsSchema.optional(), migrations: resourceRequirementsSchema.optional(),
+  }).strict().optional(),
+  replicas: z.object({ apiServer: replicas, scheduler: replicas, dagProcessor: replicas, triggerer: replicas, workers: replicas }).strict().optional(),
+  config: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'is not an Airflow config section (lower-case, e.g. core)'),
+    z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'is not an Airflow config key (lower-case, e.g. parallelism)'), z.string())).optional(),
+  env: z.record(z.string(), z.unknown()).optional(),
+  databaseEgress: ruleArray.optional(),
+  taskEgress: ruleArray.optional(),
+  apiServerIngress: ruleArray.optional(),
+  kubernetesApiEgress: ruleArray.optional(),
+  webserverConfig: z.string().min(1).optional(),
+  name: z.string().optional(),
+}).superRefine((p, ctx) => {
+  if (p.executor === 'CeleryExecutor' && !p.redisPassword) {
+    ctx.addIssue({ code: 'custom', path: ['redisPassword'], message: 'is required with CeleryExecutor (the Redis broker is password protected)' });
+  }
+  if (p.executor !== 'CeleryExecutor' && p.redisPassword) {
+    ctx.addIssue({ code: 'custom', path: ['redisPassword'], message: `only applies with CeleryExecutor (executor is ${p.executor})` });
+  }
+  if (p.version?.startsWith('2.') && p.jwtSecret) {
+    ctx.addIssue({ code: 'custom', path: ['jwtSecret'], message: 'only applies to Airflow 3' });
+  }
+  for (const section of Object.keys(p.config ?? {})) {
+    for (const key of Object.keys(p.config![section])) {
+      if (/(secret|password|fernet|sql_alchemy_conn|broker_url|result_backend|token)/.test(key)) {
+        ctx.addIssue({ code: 'custom', path: ['config', section, key], message: 'looks like a secret: pass it in env as a SecretValue (AIRFLOW__SECTION__KEY) instead' });
+      }
+    }
+  }
+});
+
+const DEFAULT_RESOURCES: Required<AirflowResources> = {
+  scheduler: { cpu: { request: '500m', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } },
+  apiServer: { cpu: { request: '500m', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } },
+  dagProcessor: { cpu: { request: '250m', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } },
+  triggerer: { cpu: { request: '250m', limit: '500m' }, memory: { request: '512Mi', limit: '512Mi' } },
+  workers: { cpu: { request: '500m', limit: '2' }, memory: { request: '2Gi', limit: '2Gi' } },
+  redis: { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '256Mi' } },
+  migrations: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '1Gi' } },
+};
+
+const CONFIG_DIR = `${chart.AIRFLOW_HOME}`;
+const POD_TEMPLATE_DIR = `${chart.AIRFLOW_HOME}/pod_templates`;
+
+/**
+ * Apache Airflow as raw manifests (no Helm), following the official chart's component set, commands, probes and
+ * configuration variables (see `chart.ts` for the version followed):
+ *
+ * - Airflow 3 (default): scheduler, api-server, dag-processor, triggerer; Airflow 2: webserver instead of the
+ *   api-server, dag-processor only with `standaloneDagProcessor`.
+ * - CeleryExecutor: Celery workers and a password-protected Redis; KubernetesExecutor: the pod-launcher
+ *   Role/RoleBinding for the scheduler and a pod_template_file; LocalExecutor: tasks run in the scheduler.
+ * - `airflow db migrate` as an Argo CD Sync hook Job (BeforeHookCreation); every component waits for the
+ *   migrations in an init container.
+ * - Configuration as `AIRFLOW__SECTION__KEY` variables; secrets only as Secret references.
+ * - ServiceAccounts without tokens (except the scheduler with KubernetesExecutor), PodDisruptionBudgets for the
+ *   scheduler and api-server, a default-deny NetworkPolicy per component with the traffic Airflow needs.
+ *
+ * ```ts
+ * new Airflow(this, 'Airflow', {
+ *   executor: 'KubernetesExecutor',
+ *   metadataDatabase: db.envValue('connection'), fernetKey: keys.envValue('fernet'), apiSecretKey: keys.envValue('api'),
+ *   dags: Dags.fromGit({ repo: 'https://github.com/acme/dags.git', ref: 'main', subPath: 'dags' }),
+ * });
+ * ```
+ */
+export class Airflow extends Construct {
+  /** Object name prefix. */
+  public readonly name: string;
+  /** Airflow version. */
+  public readonly version: string;
+  /** The executor. */
+  public readonly executor: AirflowExecutor;
+  /** The Deployments by component. */
+  public readonly components: Readonly<Partial<Record<AirflowComponent, Deployment>>>;
+  /** The `airflow db migrate` Job. */
+  public readonly migrations: Job;
+  /** DNS name (in the namespace) and port of the api-server (Airflow 3) or webserver (Airflow 2) Service. */
+  public readonly apiServerEndpoint: { readonly host: string; readonly port: number };
+
+  private readonly airflow3: boolean;
+  private readonly image: string;
+  private readonly dagsBinding: DagsBinding;
+  private readonly configMap: ConfigMap;
+  private readonly p: AirflowProps;
+  private readonly tasks: AirflowDbtTask[] = [];
+
+  constructor(scope: Construct, id: string, props: AirflowProps) {
+    super(scope, id);
+    const p = validateProps(this, schema, props) as AirflowProps;
+    this.p = p;
+    this.name = objectName(this, p.name);
+    this.version = p.version ?? chart.DEFAULT_AIRFLOW_VERSION;
+    this.airflow3 = this.version.startsWith('3.');
+    this.executor = p.executor;
+    this.image = p.image ?? `apache/airflow:${this.version}`;
+    const env = Environment.of(this);
+    const namespace = env.namespace;
+    const web: AirflowComponent = this.airflow3 ? 'api-server' : 'webserver';
+    this.apiServerEndpoint = { host: `${this.name}-${web}`, port: this.airflow3 ? chart.PORTS.apiServer : chart.PORTS.airflowUI };
+    this.dagsBinding = p.dags.bind(this, this.name);
+
+    const sa = (component: string) => new ServiceAccount(this, `${toPascal(component)}ServiceAccount`, { name: `${this.name}-${component}` });
+    const workerSa = p.executor === 'LocalExecutor' ? undefined : sa('worker');
+
+    // airflow.cfg and webserver_config.py are mounted read-only (Airflow would write defaults into AIRFLOW_HOME);
+    // the KubernetesExecutor's pod_template_file lives in the same ConfigMap.
+    const configData: Record<string, string> = { 'airflow.cfg': chart.AIRFLOW_CFG, 'webserver_config.py': p.webserverConfig ?? chart.WEBSERVER_CONFIG_PY };
+    if (p.executor === 'KubernetesExecutor') {
+      configData['pod_template_file.yaml'] = toYaml(renderPodManifest(this, {
+        namespace,
+        name: 'placeholder-name',
+        ...this.podBase('worker', { volumes: [], extraInitContainers: [], dags: true, waitForMigrations: false }),
+        containers: [this.airflowContainer('base', { resources: p.resources?.workers ?? DEFAULT_RESOURCES.workers, dags: true, taskPod: true })],
+        serviceAccount: workerSa,
+      }));
+    }
+    this.configMap = new ConfigMap(this, 'Config', { name: `${this.name}-config`, data: configData });
+
+    // --- the migrations Job (an Argo CD Sync hook; components wait for it in init containers)
+    this.migrations = new Job(this, 'MigrateDatabase', {
+      name: `${this.name}-migrate-database`,
+      syncHook: 'Sync',
+      ...this.podBase('migrate-database', { dags: false, waitForMigrations: false }),
+      containers: [{ ...this.airflowContainer('run-airflow-migrations', { resources: p.resources?.migrations ?? DEFAULT_RESOURCES.migrations, dags: false }), args: chart.MIGRATE_DATABASE_ARGS }],
+      serviceAccount: sa('migrate-database-job'),
+      restartPolicy: 'OnFailure',
+      backoffLimit: 6,
+      activeDeadlineSeconds: 1800,
+      ...this.network('migrate-database', { dags: false }),
+    });
+
+    // --- long-running components
+    const components: Partial<Record<AirflowComponent, Deployment>> = {};
+    const production = env.production;
+    const localExec = p.executor === 'LocalExecutor';
+    const schedulerRuns = localExec; // with LocalExecutor the scheduler runs the tasks (and serves their logs)
+    const schedulerSa = sa('scheduler');
+    components.scheduler = this.component('scheduler', {
+      replicas: p.replicas?.scheduler ?? (production ? 2 : 1),
+      // Airflow 3 schedules from serialized DAGs; tasks (LocalExecutor) and Airflow 2 need the files.
+      dags: !this.airflow3 || localExec,
+      resources: p.resources?.scheduler ?? DEFAULT_RESOURCES.scheduler,
+      args: chart.componentArgs('scheduler'),
+      liveness: chart.SCHEDULER_LIVENESS, startup: chart.SCHEDULER_STARTUP,
+      ports: schedulerRuns ? [{ name: 'worker-logs', port: chart.PORTS.workerLogs }] : [],
+      serviceAccount: schedulerSa,
+      automountToken: p.executor === 'KubernetesExecutor',
+      terminationGracePeriodSeconds: 10,
+      extraEgress: [
+        ...(schedulerRuns ? p.taskEgress ?? [] : []),
+        ...(p.executor === 'KubernetesExecutor' ? p.kubernetesApiEgress ?? [{ peer: NetworkPeer.anyIpv4(), ports: [NetworkPort.tcp(443), NetworkPort.tcp(6443)] }] : []),
+      ],
+      logsPort: schedulerRuns ? chart.PORTS.workerLogs : undefined,
+    });
+    new PodDisruptionBudget(this, 'SchedulerPdb', { name: `${this.name}-scheduler`, selectorLabels: components.scheduler.selectorLabels, maxUnavailable: 1 });
+
+    const webProbes = chart.webProbes(this.airflow3);
+    const webPort = this.apiServerEndpoint.port;
+    components[web] = this.component(web, {
+      replicas: p.replicas?.apiServer ?? (production ? 2 : 1),
+      dags: false,
+      resources: p.resources?.apiServer ?? DEFAULT_RESOURCES.apiServer,
+      args: chart.componentArgs(web),
+      liveness: webProbes.liveness, readiness: webProbes.readiness, startup: webProbes.startup,
+      ports: [{ name: web, port: webPort }],
+      serviceAccount: sa(web),
+      strategy: { maxSurge: 1, maxUnavailable: 0 },
+      extraIngress: [{ peer: this.allPods(), ports: [NetworkPort.tcp(webPort)] }, ...(p.apiServerIngress ?? [])],
+      // The UI shows task logs served by the workers (scheduler with LocalExecutor) and the triggerer.
+      extraEgress: [{ peer: this.allPods(), ports: [NetworkPort.tcp(chart.PORTS.workerLogs), NetworkPort.tcp(chart.PORTS.triggererLogs)] }],
+    });
+    components[web].expose([{ name: web, port: webPort }]);
+    new PodDisruptionBudget(this, `${toPascal(web)}Pdb`, { name: `${this.name}-${web}`, selectorLabels: components[web].selectorLabels, maxUnavailable: 1 });
+
+    if (this.airflow3 || p.standaloneDagProcessor) {
+      components['dag-processor'] = this.component('dag-processor', {
+        replicas: p.replicas?.dagProcessor ?? 1,
+        dags: true,
+        resources: p.resources?.dagProcessor ?? DEFAULT_RESOURCES.dagProcessor,
+        args: chart.componentArgs('dag-processor'),
+        liveness: chart.DAG_PROCESSOR_LIVENESS,
+        serviceAccount: sa('dag-processor'),
+        terminationGracePeriodSeconds: 60,
+      });
+    }
+
+    components.triggerer = this.component('triggerer', {
+      replicas: p.replicas?.triggerer ?? 1,
+      dags: true,
+      resources: p.resources?.triggerer ?? DEFAULT_RESOURCES.triggerer,
+      args: chart.componentArgs('triggerer'),
+      liveness: chart.TRIGGERER_LIVENESS,
+      ports: [{ name: 'triggerer-logs', port: chart.PORTS.triggererLogs }],
+      serviceAccount: sa('triggerer'),
+      terminationGracePeriodSeconds: 60,
+      logsPort: chart.PORTS.triggererLogs,
+    });
+
+    if (p.executor === 'CeleryExecutor') {
+      components.worker = this.component('worker', {
+        replicas: p.replicas?.workers ?? (production ? 2 : 1),
+        dags: true,
+        resources: p.resources?.workers ?? DEFAULT_RESOURCES.workers,
+        args: chart.componentArgs('worker'),
+        liveness: chart.WORKER_LIVENESS,
+        ports: [{ name: 'worker-logs', port: chart.PORTS.workerLogs }],
+        serviceAccount: workerSa,
+        terminationGracePeriodSeconds: 600,
+        // Only signal the main process, so that Celery's warm shutdown works (as the chart does).
+        extraEnv: { DUMB_INIT_SETSID: '0' },
+        extraEgress: p.taskEgress ?? [],
+        logsPort: chart.PORTS.workerLogs,
+      });
+      components.redis = this.redis(p.resources?.redis ?? DEFAULT_RESOURCES.redis);
+    }
+
+    if (p.executor === 'KubernetesExecutor') {
+      new Role(this, 'PodLauncherRole', { name: `${this.name}-pod-launcher`, rules: chart.POD_LAUNCHER_RULES, subjects: [schedulerSa] });
+      // The task pods are created by the scheduler from the pod_template_file: their NetworkPolicy is ours to emit.
+      new NetworkPolicy(this, 'TaskPodsNetworkPolicy', {
+        name: `${this.name}-task-pods`,
+        selectorLabels: this.selectorLabels('worker'),
+        egress: [...this.baseEgress({ dags: true, taskPod: true }), ...(p.taskEgress ?? [])],
+      });
+    }
+    this.components = components;
+  }
+
+  /** The dbt tasks declared with {@link dbtTask}, in declaration order (plain data for lineage). */
+  public get dbtTasks(): readonly AirflowDbtTask[] {
+    return [...this.tasks];
+  }
+
+  /**
+   * Declares that a DAG task runs a dbt Job (the DAG stays Python written by the team): the link appears in
+   * lineage between the DAG and the dbt models. Returns the declaration.
+   */
+  public dbtTask(options: AirflowDbtTaskOptions): AirflowDbtTask {
+    const o = validateProps(this, dbtTaskSchema, options) as AirflowDbtTaskOptions;
+    if (this.tasks.some((t) => t.dagId === o.dagId && t.taskId === o.taskId)) {
+      throw new ValidationError(this, 'dbtTask', `task '${o.dagId}.${o.taskId}' is declared twice`);
+    }
+    const task: AirflowDbtTask = {
+      airflow: this.name, dagId: o.dagId, taskId: o.taskId,
+      dbtProject: o.job.project.name, dbtJob: o.job.workload.name, command: [...o.job.commandLine],
+    };
+    this.tasks.push(task);
+    return task;
+  }
+
+  // ----------------------------------------------------------------------------------------------------------
+
+  private selectorLabels(component: string): Record<string, string> {
+    return { 'app.kubernetes.io/instance': this.name, 'app.kubernetes.io/component': component };
+  }
+
+  /** Every pod of this Airflow (components, migrations, task pods). */
+  private allPods(): NetworkPeer {
+    return NetworkPeer.pods({ 'app.kubernetes.io/part-of': this.name });
+  }
+
+  /** Egress every Airflow pod needs: the metadata database, (Airflow 3) the execution API, the DAG source. */
+  private baseEgress(o: { dags: boolean; taskPod?: boolean }): NetworkRule[] {
+    const taskPod = o.taskPod ?? false;
+    const db = this.p.databaseEgress ?? [{ peer: NetworkPeer.anyIpv4(), ports: [NetworkPort.tcp(5432)] }];
+    const api: NetworkRule[] = this.airflow3
+      ? [{ peer: NetworkPeer.pods(this.selectorLabels('api-server')), ports: [NetworkPort.tcp(chart.PORTS.apiServer)] }]
+      : [];
+    // Airflow 3 task pods talk to the execution API only; everything else talks to the database.
+    return [...(taskPod && this.airflow3 ? [] : db), ...api, ...(o.dags ? this.dagsBinding.egress : [])];
+  }
+
+  private network(component: string, o: { dags: boolean; extraEgress?: readonly NetworkRule[]; extraIngress?: readonly NetworkRule[] }): { egress: NetworkRule[]; ingress: NetworkRule[] } {
+    const egress = [...this.baseEgress({ dags: o.dags }), ...(o.extraEgress ?? [])];
+    if (this.executor === 'CeleryExecutor' && ['scheduler', 'worker', 'api-server', 'webserver'].includes(component)) {
+      egress.push({ peer: NetworkPeer.pods(this.selectorLabels('redis')), ports: [NetworkPort.tcp(chart.PORTS.redisDB)] });
+    }
+    return { egress, ingress: [...(o.extraIngress ?? [])] };
+  }
+
+  /** Pod-level settings shared by every Airflow pod. */
+  private podBase(component: string, o: { dags: boolean; waitForMigrations: boolean; resources?: ResourceRequirements; volumes?: Volume[]; extraInitContainers?: ContainerSpec[] }) {
+    const volumes = [Volume.configMap('config', this.configMap?.name ?? `${this.name}-config`), ...(o.dags ? this.dagsBinding.volumes : []), ...(o.volumes ?? [])];
+    const initContainers: ContainerSpec[] = [
+      ...(o.dags ? this.dagsBinding.initContainers : []),
+      // As in the chart, the wait-for-migrations container gets the component's resources (the Airflow CLI is not small).
+      ...(o.waitForMigrations ? [{ ...this.airflowContainer('wait-for-airflow-migrations', { dags: false, resources: o.resources }), args: chart.WAIT_FOR_MIGRATIONS_ARGS }] : []),
+      ...(o.extraInitContainers ?? []),
+    ];
+    return {
+      volumes,
+      initContainers,
+      selectorLabels: this.selectorLabels(component),
+      podLabels: { 'app.kubernetes.io/name': 'airflow', 'app.kubernetes.io/part-of': this.name, 'app.kubernetes.io/version': toLabel(this.version) },
+      podAnnotations: {
+        ...(o.dags ? this.dagsBinding.podAnnotations : {}),
+        ...(this.configMap ? { 'checksum/airflow-config': this.configMap.contentHash } : {}),
+      },
+      securityContext: { user: chart.AIRFLOW_UID, group: chart.AIRFLOW_GID, fsGroup: chart.AIRFLOW_GID },
+    };
+  }
+
+  /** An Airflow container with the common environment and mounts. */
+  private airflowContainer(name: string, o: { resources?: ResourceRequirements; dags: boolean; taskPod?: boolean; extraEnv?: Record<string, EnvValue> }): ContainerSpec {
+    const mounts: MountSpec[] = [
+      { volume: 'config', path: `${CONFIG_DIR}/airflow.cfg`, subPath: 'airflow.cfg' },
+      { volume: 'config', path: `${CONFIG_DIR}/webserver_config.py`, subPath: 'webserver_config.py' },
+      ...(this.executor === 'KubernetesExecutor' && this.configMap
+        ? [{ volume: 'config', path: `${POD_TEMPLATE_DIR}/pod_template_file.yaml`, subPath: 'pod_template_file.yaml' }]
+        : []),
+      ...(o.dags ? [this.dagsBinding.mount] : []),
+    ];
+    return {
+      name,
+      image: this.image,
+      env: { ...this.airflowEnv(o.taskPod ?? false), ...o.extraEnv },
+      resources: o.resources,
+      mounts,
+      writableDirs: ['/tmp', `${chart.AIRFLOW_HOME}/logs`],
+    };
+  }
+
+  /**
+   * Configuration as AIRFLOW__SECTION__KEY variables (the chart's `config:` and `standard_airflow_environment`).
+   * Airflow 3 task pods (KubernetesExecutor) only talk to the execution API: they get no database URL and no keys.
+   */
+  private airflowEnv(taskPod: boolean): Record<string, EnvValue> {
+    const p = this.p;
+    const env: Record<string, EnvValue> = {};
+    const noSecrets = taskPod && this.airflow3;
+    const set = (section: string, key: string, value: EnvValue) => {
+      if (noSecrets && SecretValue.isSecretValue(value)) return;
+      env[`AIRFLOW__${section.toUpperCase()}__${key.toUpperCase()}`] = value;
+    };
+    set('core', 'executor', p.executor);
+    set('core', 'load_examples', 'False');
+    set('core', 'dags_folder', this.dagsBinding.dagsFolder);
+    // Log fetching and `airflow jobs check --local` use this; pod host names do not resolve, pod IPs do.
+    set('core', 'hostname_callable', 'airflow.utils.net.get_host_ip_address');
+    set('core', 'fernet_key', p.fernetKey);
+    set('database', 'sql_alchemy_conn', p.metadataDatabase);
+    set('logging', 'colored_console_log', 'False');
+    set('metrics', 'statsd_on', 'False');
+    if (this.airflow3) {
+      set('api', 'secret_key', p.apiSecretKey);
+      set('api_auth', 'jwt_secret', p.jwtSecret ?? p.apiSecretKey);
+      set('core', 'execution_api_server_url', `http://${this.apiServerEndpoint.host}:${this.apiServerEndpoint.port}/execution/`);
+      set('core', 'auth_manager', 'airflow.providers.fab.auth_manager.fab_auth_manager.FabAuthManager');
+    } else {
+      set('webserver', 'secret_key', p.apiSecretKey);
+      set('webserver', 'enable_proxy_fix', 'True');
+      if (p.standaloneDagProcessor) set('scheduler', 'standalone_dag_processor', 'True');
+    }
+    if (p.executor === 'CeleryExecutor') {
+      // $(REDIS_PASSWORD) is expanded by Kubernetes from the variable defined just before.
+      env.REDIS_PASSWORD = p.redisPassword!;
+      set('celery', 'broker_url', `redis://:$(REDIS_PASSWORD)@${this.name}-redis:${chart.PORTS.redisDB}/0`);
+      set('celery', 'worker_concurrency', '16');
+    }
+    if (p.executor === 'KubernetesExecutor') {
+      set('kubernetes_executor', 'namespace', Environment.of(this).namespace);
+      set('kubernetes_executor', 'pod_template_file', `${POD_TEMPLATE_DIR}/pod_template_file.yaml`);
+      const [repository, tag] = splitImage(this.image);
+      set('kubernetes_executor', 'worker_container_repository', repository);
+      set('kubernetes_executor', 'worker_container_tag', tag);
+    }
+    for (const [section, values] of Object.entries(p.config ?? {})) {
+      for (const [key, value] of Object.entries(values)) set(section, key, value);
+    }
+    return { ...env, ...p.env as Record<string, EnvValue> | undefined };
+  }
+
+  private component(component: AirflowComponent, o: {
+    replicas: number; dags: boolean; resources: ResourceRequirements; args: string[];
+    liveness?: ProbeSpec; readiness?: ProbeSpec; startup?: ProbeSpec;
+    ports?: { name: string; port: number }[]; serviceAccount?: ServiceAccount; automountToken?: boolean;
+    terminationGracePeriodSeconds?: number; strategy?: { maxSurge: number; maxUnavailable: number };
+    extraEnv?: Record<string, EnvValue>; extraEgress?: readonly NetworkRule[]; extraIngress?: readonly NetworkRule[];
+    logsPort?: number;
+  }): Deployment {
+    const base = this.podBase(component, { dags: o.dags, waitForMigrations: true, resources: o.resources });
+    const main: ContainerSpec = {
+      ...this.airflowContainer(component, { resources: o.resources, dags: o.dags, extraEnv: o.extraEnv }),
+      args: o.args,
+      livenessProbe: o.liveness, readinessProbe: o.readiness, startupProbe: o.startup,
+      ports: o.ports,
+    };
+    const ingress = [
+      ...(o.extraIngress ?? []),
+      ...(o.logsPort ? [{ peer: NetworkPeer.pods(this.selectorLabels(this.airflow3 ? 'api-server' : 'webserver')), ports: [NetworkPort.tcp(o.logsPort)] }] : []),
+    ];
+    return new Deployment(this, toPascal(component), {
+      name: `${this.name}-${component}`,
+      ...base,
+      containers: [main, ...(o.dags ? this.dagsBinding.sidecars : [])],
+      replicas: o.replicas,
+      serviceAccount: o.serviceAccount,
+      automountServiceAccountToken: o.automountToken ?? false,
+      terminationGracePeriodSeconds: o.terminationGracePeriodSeconds,
+      strategy: o.strategy,
+      ...this.network(component, { dags: o.dags, extraEgress: o.extraEgress, extraIngress: ingress }),
+    });
+  }
+
+  /** Redis for the Celery broker (the chart's redis StatefulSet, here a single-replica Deployment on an emptyDir). */
+  private redis(resources: ResourceRequirements): Deployment {
+    const redis = new Deployment(this, 'Redis', {
+      name: `${this.name}-redis`,
+      selectorLabels: this.selectorLabels('redis'),
+      podLabels: { 'app.kubernetes.io/name': 'redis', 'app.kubernetes.io/part-of': this.name },
+      replicas: 1,
+      strategy: { type: 'Recreate' },
+      serviceAccount: new ServiceAccount(this, 'RedisServiceAccount', { name: `${this.name}-redis` }),
+      securityContext: { user: chart.REDIS_UID, group: chart.REDIS_UID, fsGroup: chart.REDIS_UID },
+      terminationGracePeriodSeconds: 600,
+      containers: [{
+        name: 'redis',
+        image: chart.REDIS_IMAGE,
+        command: ['redis-server'],
+        // Not launched through a shell: Kubernetes expands $(REDIS_PASSWORD).
+        args: ['--requirepass', '$(REDIS_PASSWORD)'],
+        env: { REDIS_PASSWORD: this.p.redisPassword! },
+        ports: [{ name: 'redis-db', port: chart.PORTS.redisDB }],
+        // Not in the chart: a readiness probe, so the Service only routes to a listening Redis.
+        readinessProbe: { tcpSocket: { port: chart.PORTS.redisDB }, periodSeconds: 10 },
+        resources,
+        writableDirs: ['/tmp', '/data'],
+      }],
+      ingress: [{ peer: this.allPods(), ports: [NetworkPort.tcp(chart.PORTS.redisDB)] }],
+    });
+    redis.expose([{ name: 'redis-db', port: chart.PORTS.redisDB }]);
+    return redis;
+  }
+}
+
+function toPascal(s: string): string {
+  return s.split('-').map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('');
+}
+
+function toLabel(s: string): string {
+  return toKubernetesName(s, true).slice(0, 63) || 'unknown';
+}
+
+/** `repo/name:tag` → [`repo/name`, `tag`] (the KubernetesExecutor's worker_container_repository/tag). */
+function splitImage(image: string): [string, string] {
+  const at = image.indexOf('@');
+  const ref = at >= 0 ? image.slice(0, at) : image;
+  const colon = ref.lastIndexOf(':');
+  if (colon > ref.lastIndexOf('/')) return [ref.slice(0, colon), ref.slice(colon + 1)];
+  return [ref, 'latest'];
+}

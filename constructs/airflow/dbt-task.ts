@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { DbtJob } from '../dbt/job';
+import { instanceOf } from '../k8s/workload';
+
+/** Options of {@link Airflow.dbtTask}. */
+export interface AirflowDbtTaskOptions {
+  /** The DAG id (as in the team's Python DAG). */
+  readonly dagId: string;
+  /** The task id within the DAG. */
+  readonly taskId: string;
+  /** The dbt Job the task runs (e.g. with a KubernetesPodOperator using the same image and command). */
+  readonly job: DbtJob;
+}
+
+/** A declared link between an Airflow task and a dbt Job: plain data for the lineage graph. */
+export interface AirflowDbtTask {
+  /** The Airflow deployment (its object name prefix). */
+  readonly airflow: string;
+  readonly dagId: string;
+  readonly taskId: string;
+  /** The dbt project (its object name). */
+  readonly dbtProject: string;
+  /** Name of the dbt Job or CronJob object. */
+  readonly dbtJob: string;
+  /** The dbt command line the Job runs. */
+  readonly command: readonly string[];
+}
+
+/** Airflow DAG and task ids: letters, digits, '_', '-' and '.'. */
+const AIRFLOW_ID = /^[A-Za-z0-9_.-]{1,250}$/;
+
+/** zod schema of {@link AirflowDbtTaskOptions}. */
+export const dbtTaskSchema = z.object({
+  dagId: z.string().regex(AIRFLOW_ID, "is not an Airflow id (letters, digits, '_', '-', '.')"),
+  taskId: z.string().regex(AIRFLOW_ID, "is not an Airflow id (letters, digits, '_', '-', '.')"),
+  job: instanceOf(DbtJob, 'DbtJob (from project.job())'),
+});

@@ -1,0 +1,3 @@
+export * from './dags';
+export * from './dbt-task';
+export * from './airflow';

@@ -1,0 +1,4 @@
+export * from './profile';
+export * from './model';
+export * from './project';
+export * from './job';
