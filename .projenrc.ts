@@ -124,6 +124,7 @@ project.testTask.reset();
 project.testTask.spawn(project.tasks.tryFind('typecheck')!);
 project.testTask.exec('vitest run');
 project.addTask('import-crds', { description: 'Regenerate constructs/imports from ../shared/crds', exec: 'bash scripts/import-crds.sh' });
+project.addTask('vendor-crds', { description: 'Refresh schemas/crds (the CRDs synth validate bundles) from ../shared/crds', exec: 'bash scripts/vendor-crds.sh' });
 project.addTask('bench', { description: 'Synthesizer benchmark (figures, not assertions)', exec: 'node bin/bench.js' });
 
 project.synth();

@@ -5,6 +5,7 @@ import { addLineageReports } from './graph/report';
 import { NameRule, objectName, validateName } from './names';
 
 const CLI_FLAG = Symbol.for('cdk8s-dataops.cli');
+const ENVIRONMENT = Symbol.for('cdk8s-dataops.Environment');
 const PLATFORMS = Symbol.for('cdk8s-dataops.platforms');
 
 /** Props of {@link DataPlatform}. */
@@ -109,6 +110,15 @@ export interface EnvironmentProps {
  * ```
  */
 export class Environment extends Chart {
+  /**
+   * `instanceof Environment` is true for Environments only. (cdk8s's Chart answers `instanceof` for every chart, and
+   * subclasses inherit that: without this, any plain Chart would pass for an Environment.)
+   * @internal
+   */
+  public static [Symbol.hasInstance](o: unknown): o is Environment {
+    return typeof o === 'object' && o !== null && (o as { [ENVIRONMENT]?: boolean })[ENVIRONMENT] === true;
+  }
+
   /** Returns the Environment a construct is defined in, or throws a clear error when it is outside one. */
   public static of(scope: IConstruct): Environment {
     const env = Environment.tryOf(scope);
@@ -145,6 +155,7 @@ export class Environment extends Chart {
       labels: { 'app.kubernetes.io/managed-by': 'cdk8s-dataops', ...props.labels },
       disableResourceNameHashes: true,
     });
+    Object.defineProperty(this, ENVIRONMENT, { value: true });
     this.name = id;
     this.namespace = namespace;
     this.production = props.production ?? (id === 'prod' || id === 'production');

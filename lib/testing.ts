@@ -4,7 +4,12 @@ import { KubeObject, SynthesizedObject } from './synthesizer/manifest';
 import { synthesizeEnvironment } from './synthesizer/synthesizer';
 
 /** A synthesized object with loosely typed fields, convenient in assertions (`obj.spec.partitions`). */
-export type Manifest = KubeObject & { readonly [key: string]: any };
+export type Manifest = {
+  readonly [key: string]: any;
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly [key: string]: any; readonly name: string; readonly namespace?: string };
+};
 
 /** Where tests look for objects: an environment (synthesized in memory) or objects already synthesized. */
 export type ObjectSource = Environment | readonly SynthesizedObject[] | readonly KubeObject[];
@@ -37,7 +42,7 @@ export function findObject(source: ObjectSource, kind: string, name: string, nam
   const sameKind = all.filter((o) => o.kind === kind).map((o) => `${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`);
   if (matches.length === 0) {
     throw new DataOpsError(`no ${kind} named '${name}'${namespace ? ` in namespace '${namespace}'` : ''}; ` +
-      (sameKind.length > 0 ? `${kind} objects: ${sameKind.join(', ')}` : `there is no ${kind} at all`));
+      (sameKind.length > 0 ? `${kind} objects: ${sameKind.join(', ')}` : `there is no ${kind} at all (kinds: ${[...new Set(all.map((o) => o.kind))].sort().join(', ') || 'none'})`));
   }
   throw new DataOpsError(`${matches.length} ${kind} objects are named '${name}' (in ${matches.map((m) => m.metadata.namespace).join(', ')}); pass a namespace`);
 }

@@ -1,7 +1,9 @@
 import { Command, CommanderError, Option } from 'commander';
 import { DataOpsError } from '../lib/errors';
 import { runDiff } from './commands/diff';
+import { registerKafka } from './commands/kafka';
 import { runSynth } from './commands/synth';
+import { registerValidate } from './commands/validate';
 import { Output } from './output';
 
 /** Exit codes of the `synth` command (documented in the README). */
@@ -42,6 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .description('Synthesize the data platform into dist/ (Kubernetes YAML for Argo CD and Flux)')
     .option('--check', 'write nothing; exit 1 and list stale files when dist differs from the code')
     .showHelpAfterError()
+    .enablePositionalOptions() // options after a subcommand belong to it (`synth diff --env prod`, `synth kafka plan -v`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .action((flags: CommonFlags & { check?: boolean }) => {
@@ -59,6 +62,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   // Subcommands of other areas register here (one line each): registerX(program, common, (c) => { code = c; });
   // -- subcommands --
+  registerValidate(program, common, (c) => { code = c; });
+  registerKafka(program, common, (c) => { code = c; });
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataOpsError } from '../lib/errors';
 
@@ -9,9 +10,24 @@ function git(cwd: string, args: string[], input?: string): Buffer {
   return r.stdout;
 }
 
-/** The root of the Git work tree that contains `dir`. */
+/**
+ * `dir` with symbolic links resolved, as Git reports paths. The folder itself may not exist yet (no dist before the
+ * first synth): its nearest existing ancestor is resolved instead, and git runs there.
+ */
+function realFolder(dir: string): { readonly real: string; readonly existing: string } {
+  let existing = path.resolve(dir);
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  const realExisting = fs.realpathSync(existing);
+  return { real: path.join(realExisting, path.relative(existing, path.resolve(dir))), existing: realExisting };
+}
+
+/** The root of the Git work tree that contains `dir` (which need not exist yet). */
 export function gitRoot(dir: string): string {
-  return git(dir, ['rev-parse', '--show-toplevel']).toString().trim();
+  const { existing } = realFolder(dir);
+  const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: existing });
+  if (r.error) throw new DataOpsError(`git is needed for this command and could not run: ${r.error.message}`);
+  if (r.status !== 0) throw new DataOpsError(`${dir} is not in a Git repository (this command compares with what is committed)`);
+  return r.stdout.toString().trim();
 }
 
 /**
@@ -20,8 +36,10 @@ export function gitRoot(dir: string): string {
  */
 export function readTreeAt(dir: string, rev: string): Map<string, string> {
   const root = gitRoot(dir);
-  const rel = path.relative(root, dir).split(path.sep).join('/');
-  git(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+  const rel = path.relative(root, realFolder(dir).real).split(path.sep).join('/');
+  if (spawnSync('git', ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { cwd: root }).status !== 0) {
+    throw new DataOpsError(`'${rev}' is not a commit of the Git repository ${root}; give a branch, tag or commit`);
+  }
   const names = git(root, ['ls-tree', '-r', '-z', '--name-only', rev, '--', rel || '.']).toString().split('\0').filter(Boolean);
   const out = new Map<string, string>();
   if (names.length === 0) return out;

@@ -73,11 +73,14 @@ export class DataFlowGraph {
   private readonly edgeKeys = new Set<string>();
   private readonly edgeList: GraphEdge[] = [];
   private readonly groupMap = new Map<string, GraphGroup>();
+  /** Sorted edges and their index by end, built once after the last change (readersOf/writersOf run per node). */
+  private sorted?: { readonly edges: GraphEdge[]; readonly from: Map<string, string[]>; readonly to: Map<string, string[]> };
 
   constructor(public readonly environment: string) {}
 
   /** Adds a node; adding the same id again merges details (the first name and kind stay). */
   public addNode(node: GraphNode): void {
+    this.sorted = undefined;
     const prev = this.nodeMap.get(node.id);
     this.nodeMap.set(node.id, prev ? { ...prev, group: prev.group ?? node.group, details: { ...node.details, ...prev.details } } : node);
   }
@@ -86,6 +89,7 @@ export class DataFlowGraph {
   public addEdge(from: string, to: string): void {
     const key = `${from}\u0000${to}`;
     if (this.edgeKeys.has(key)) return;
+    this.sorted = undefined;
     this.edgeKeys.add(key);
     this.edgeList.push({ from, to });
   }
@@ -104,8 +108,7 @@ export class DataFlowGraph {
 
   /** Edges whose ends both exist, sorted. */
   public get edges(): GraphEdge[] {
-    return this.edgeList.filter((e) => this.nodeMap.has(e.from) && this.nodeMap.has(e.to))
-      .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+    return [...this.index().edges];
   }
 
   /** Groups sorted by name. */
@@ -120,12 +123,27 @@ export class DataFlowGraph {
 
   /** Ids of the processes that read a dataset. */
   public readersOf(datasetId: string): string[] {
-    return this.edges.filter((e) => e.from === datasetId).map((e) => e.to);
+    return [...(this.index().from.get(datasetId) ?? [])];
   }
 
   /** Ids of the processes that write a dataset. */
   public writersOf(datasetId: string): string[] {
-    return this.edges.filter((e) => e.to === datasetId).map((e) => e.from);
+    return [...(this.index().to.get(datasetId) ?? [])];
+  }
+
+  private index(): NonNullable<DataFlowGraph['sorted']> {
+    if (!this.sorted) {
+      const edges = this.edgeList.filter((e) => this.nodeMap.has(e.from) && this.nodeMap.has(e.to))
+        .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+      const from = new Map<string, string[]>();
+      const to = new Map<string, string[]>();
+      for (const e of edges) {
+        (from.get(e.from) ?? from.set(e.from, []).get(e.from)!).push(e.to);
+        (to.get(e.to) ?? to.set(e.to, []).get(e.to)!).push(e.from);
+      }
+      this.sorted = { edges, from, to };
+    }
+    return this.sorted;
   }
 
   /**

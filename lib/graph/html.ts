@@ -109,7 +109,8 @@ function renderEnvironment(graph: DataFlowGraph): string {
   const datasetRows = graph.nodes.filter((n) => n.role === 'dataset').map((n) => `<tr><td>${esc(n.name)}</td><td>${esc(n.kind)}</td><td>${esc(n.group ?? '')}</td>` +
     `<td>${esc(graph.writersOf(n.id).map(name).join(', '))}</td><td>${esc(graph.readersOf(n.id).map(name).join(', '))}</td><td>${esc(details(n))}</td></tr>`);
   const processRows = graph.nodes.filter((n) => n.role === 'process').map((n) => `<tr><td>${esc(n.name)}</td><td>${esc(n.kind)}</td><td>${esc(n.group ?? '')}</td>` +
-    `<td>${esc(graph.edges.filter((e) => e.to === n.id).map((e) => name(e.from)).join(', '))}</td><td>${esc(graph.edges.filter((e) => e.from === n.id).map((e) => name(e.to)).join(', '))}</td><td>${esc(details(n))}</td></tr>`);
+    // writersOf/readersOf are the ends of the edges into and out of any node (indexed, not a scan per node).
+    `<td>${esc(graph.writersOf(n.id).map(name).join(', '))}</td><td>${esc(graph.readersOf(n.id).map(name).join(', '))}</td><td>${esc(details(n))}</td></tr>`);
   return `<section class="environment" id="env-${esc(graph.environment)}">
 <h2>Environment ${esc(graph.environment)}</h2>
 <div class="graph">${svg}</div>

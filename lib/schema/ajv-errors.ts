@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { LIST_MAP_KEYS } from './openapi';
 import { error, Problem } from './problem';
 
 /**
@@ -34,8 +35,9 @@ export function problemsFromAjv(errors: readonly ErrorObject[] | null | undefine
       continue;
     }
     for (const e of junction ? specific : list) {
-      const p = describe(e, segments, data, value);
-      push(p);
+      // a value of the wrong type also fails its format (`containerPort: 1.5` is neither integer nor int32): say it once
+      if (!junction && e.keyword === 'format' && types.length > 0) continue;
+      push(describe(e, segments, data, value));
     }
   }
   return out;
@@ -61,7 +63,9 @@ function describe(e: ErrorObject, segments: string[], data: unknown, value: unkn
     case 'pattern':
       return error('schema', `must match the pattern ${String(p.pattern)} (got ${show(value)})`, at);
     case 'uniqueItems':
-      return error('schema', `must not contain duplicates (items ${p.j} and ${p.i} are equal)`, at);
+      return error('schema', `must not contain duplicates (items ${Math.min(Number(p.i), Number(p.j))} and ${Math.max(Number(p.i), Number(p.j))} are equal)`, at);
+    case LIST_MAP_KEYS:
+      return error('schema', `items ${p.i} and ${p.j} have the same ${(p.keys as string[]).join(' and ')}: each entry of this list must have a distinct one`, at);
     case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
       return error('schema', `must be ${p.comparison} ${p.limit} (got ${show(value)})`, at);
     case 'minLength': case 'maxLength': case 'minItems': case 'maxItems': case 'minProperties': case 'maxProperties': {

@@ -43,7 +43,7 @@ export function collectObjects(scope: DataPlatform | Environment, options: Colle
         applyInheritedMetadata(apiObject);
         object = normalize(apiObject.toJson());
       } catch (e) {
-        errors.push(e instanceof DataOpsError ? e : new DataOpsError((e as Error).message, { constructPath, cause: e }));
+        errors.push(resolutionError(e, constructPath));
         continue;
       }
       const file = manifestPath(env.name, object);
@@ -96,6 +96,22 @@ function applyInheritedMetadata(apiObject: ApiObject): void {
   // cdk8s has no annotation getter; its (private) map is read to keep the object's own values.
   const ownAnnotations = (own as unknown as { annotations: Record<string, string> }).annotations ?? {};
   for (const [k, v] of Object.entries(annotations)) if (ownAnnotations[k] === undefined) own.addAnnotation(k, v);
+}
+
+/**
+ * The error of an object that failed to resolve. cdk8s wraps whatever a token throws into a plain Error
+ * ("Failed serializing construct at path '...' with name '...': DataOpsError: ..."); the wrapping is taken off so the
+ * message reads like any other: the construct path, then what went wrong. An error of ours already names its
+ * construct and field and is kept as it was written.
+ */
+function resolutionError(e: unknown, constructPath: string): DataOpsError {
+  if (e instanceof DataOpsError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  const wrapped = /^Failed serializing construct at path '[^']*' with name '[^']*': (?:(\w+): )?/s.exec(message);
+  if (!wrapped) return new DataOpsError(message, { constructPath, cause: e });
+  const inner = message.slice(wrapped[0].length);
+  if (wrapped[1] && /^(DataOps|Validation|AggregateDataOps)Error$/.test(wrapped[1])) return new DataOpsError(inner, { cause: e });
+  return new DataOpsError(wrapped[1] && wrapped[1] !== 'Error' ? `${wrapped[1]}: ${inner}` : inner, { constructPath, cause: e });
 }
 
 /** Cluster-scoped kinds carry no namespace (cdk8s adds the chart namespace to every object). */

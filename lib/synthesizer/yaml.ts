@@ -1,10 +1,14 @@
-import { parseAllDocuments, stringify } from 'yaml';
+import { Document, parseAllDocuments, Scalar, type Tags, visit } from 'yaml';
 
 /**
  * The `yaml` options of the output: YAML 1.1 quoting, so that strings such as `yes`, `on` or `0777` stay strings for
- * Kubernetes' YAML 1.1 parser; no line folding; no anchors.
+ * Kubernetes' YAML 1.1 parser; no line folding; no anchors. The merge tag no longer claims the string `<<`, so `<<`
+ * is written quoted (a plain `<<` key is a merge key to a YAML 1.1 reader, and the data under it would be lost).
  */
-const OPTIONS = { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false } as const;
+const OPTIONS = {
+  version: '1.1', lineWidth: 0, aliasDuplicateObjects: false,
+  customTags: (tags: Tags): Tags => tags.map((t) => (typeof t === 'object' && t.tag === 'tag:yaml.org,2002:merge' ? { ...t, identify: () => false } : t)),
+} as const;
 
 /**
  * Deterministic YAML for one object. YAML 1.1 quoting is used so that strings such as `yes`, `on` or `0777`
@@ -15,12 +19,22 @@ const OPTIONS = { version: '1.1', lineWidth: 0, aliasDuplicateObjects: false } a
  * `yaml` only how to write each distinct scalar (cached), which is many times faster at tens of thousands of objects.
  */
 export function toYaml(value: unknown): string {
-  return renderFast(value) ?? stringify(value, OPTIONS);
+  return renderFast(value) ?? referenceYaml(value);
 }
 
-/** @internal The `yaml` library's rendering of a value: the reference {@link toYaml} matches byte for byte. */
+/**
+ * @internal The `yaml` library's rendering of a value, the reference {@link toYaml} matches byte for byte, with one
+ * correction: a string of only whitespace and line breaks is double-quoted. (`yaml` writes `" \n"` as a block scalar
+ * whose only line is blank, and every reader takes that line for an empty one: the spaces would be lost.)
+ */
 export function referenceYaml(value: unknown): string {
-  return stringify(value, OPTIONS);
+  const doc = new Document(value, OPTIONS);
+  visit(doc, {
+    Scalar(_, node) {
+      if (typeof node.value === 'string' && node.value.includes('\n') && /^\s*$/.test(node.value)) node.type = Scalar.QUOTE_DOUBLE;
+    },
+  });
+  return doc.toString(OPTIONS);
 }
 
 /** Parses a YAML stream into its documents' values (empty documents are skipped). */
@@ -116,7 +130,7 @@ function renderScalar(value: unknown, column: number): string {
       if (PLAIN.test(value) && !FLOAT_EXPONENT.test(value)) return value;
       let r = valueCache.get(value);
       if (r === undefined) {
-        const doc = stringify({ k: value }, OPTIONS);
+        const doc = referenceYaml({ k: value });
         if (!doc.startsWith('k: ') || !doc.endsWith('\n')) throw FALLBACK;
         r = doc.slice(3, -1);
         remember(valueCache, value, r);
@@ -124,10 +138,10 @@ function renderScalar(value: unknown, column: number): string {
       return column === 0 || !r.includes('\n') ? r : r.replace(/\n(?=[^\n])/g, `\n${' '.repeat(column)}`);
     }
     case 'number': {
-      if (Object.is(value, -0)) return stringify(value, OPTIONS).slice(0, -1); // a Map does not tell -0 from 0
+      if (Object.is(value, -0)) return referenceYaml(value).slice(0, -1); // a Map does not tell -0 from 0
       let r = numberCache.get(value);
       if (r === undefined) {
-        r = stringify(value, OPTIONS).slice(0, -1);
+        r = referenceYaml(value).slice(0, -1);
         if (r.includes('\n')) throw FALLBACK;
         remember(numberCache, value, r);
       }
@@ -149,7 +163,7 @@ function renderKey(key: string): string {
   if (r === undefined) {
     r = null;
     if (!DOCUMENT_MARKER.test(key) && key.length <= 1000) {
-      const doc = stringify({ [key]: null }, OPTIONS);
+      const doc = referenceYaml({ [key]: null });
       const body = doc.slice(0, -': null\n'.length);
       if (doc.endsWith(': null\n') && !body.includes('\n') && !body.startsWith('? ')) r = body;
     }
