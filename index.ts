@@ -10,3 +10,4 @@ export * from './constructs/pipeline';
 export * from './constructs/streaming';
 export * from './constructs/dbt';
 export * from './constructs/airflow';
+export * from './constructs/gitops';

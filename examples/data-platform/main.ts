@@ -3,7 +3,7 @@
  * Copy it as a starting point for your own main.ts.
  */
 import {
-  Airflow, Compatibility, DataPlatform, Dags, DbtProject, Environment, KafkaCluster, KafkaConnect, KafkaConnector,
+  Airflow, Compatibility, DataPlatform, Dags, DbtProject, Environment, GitOps, KafkaCluster, KafkaConnect, KafkaConnector,
   NetworkPeer, NetworkPort, Pipeline, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
 } from 'cdk8s-dataops';
 
@@ -103,5 +103,15 @@ for (const name of ['dev', 'prod']) {
   });
   airflow.dbtTask({ dagId: 'orders_daily', taskId: 'dbt_build', job: nightly });
 }
+
+// Delivery: Argo CD Applications/AppProjects and Flux GitRepository/Kustomizations in dist/bootstrap/,
+// sync waves and hooks on every object.
+const gitops = new GitOps(platform, {
+  repoURL: 'https://github.com/acme/data-platform.git',
+  tool: 'both',
+  path: 'examples/data-platform/dist', // explicit: stable even where the checkout is not a Git working tree
+  flux: { dependsOn: ['strimzi', 'external-secrets'] },
+});
+gitops.application('prod').addNotification('on-sync-failed', 'slack', 'payments-alerts');
 
 platform.synth();

@@ -1,0 +1,16 @@
+export * from './annotations';
+export * from './application';
+export * from './application-set';
+export { IN_CLUSTER_SERVER } from './argocd-cluster';
+export type { ArgoCdCluster, ArgoCdClusterChoice } from './argocd-cluster';
+export type { ArgoCdRetry, ArgoCdSyncPolicyOptions } from './argocd-sync-policy';
+export { BOOTSTRAP_DIR, BOOTSTRAP_LABELS, BootstrapObject } from './bootstrap-object';
+export * from './flux-git-repository';
+export * from './flux-kustomization';
+export * from './gitops';
+export * from './notifications';
+export * from './ordering';
+export * from './project';
+export { manifestsPathOf, repositoryPathOf } from './repository';
+export * from './secret-producers';
+export * from './sync-waves';

@@ -1,0 +1,152 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { inheritedMetadata } from '../../lib/metadata';
+import { apiObjectsOf } from '../../lib/synthesizer/collect';
+import { apiGroupOf, KubeObject } from '../../lib/synthesizer/manifest';
+import { syncHookAnnotations } from '../k8s/job';
+import {
+  ANNOTATIONS_HEADROOM, ANNOTATIONS_SIZE_LIMIT, FLUX_FORCE_ANNOTATION, HOOK_ANNOTATION, LAST_APPLIED_ANNOTATION, mergeSyncOptions, parseSyncOptions, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION,
+} from './annotations';
+import { externalSecretSources, producedSecrets } from './secret-producers';
+import { syncWaveOf } from './sync-waves';
+
+/** Which tools' ordering annotations to add. */
+export interface DeliveryOrderingOptions {
+  /** Argo CD: sync waves, hooks for one-shot Jobs, server-side apply for large objects. @default true */
+  readonly argocd?: boolean;
+  /** Flux: force-recreate one-shot Jobs. @default true */
+  readonly flux?: boolean;
+}
+
+const ENABLED = Symbol.for('cdk8s-dataops.gitops.ordering');
+
+/**
+ * Adds the delivery-ordering annotations to every object of `scope` (an Environment, normally) when it is
+ * synthesized, including objects defined after this call. Idempotent; calling it again widens the tools.
+ *
+ * It runs as a construct validation of `scope`, the step every synthesis (`npx synth`, `synthesizePlatform`,
+ * the testing helpers) performs before it resolves objects; it never reports a problem itself.
+ */
+export function enableDeliveryOrdering(scope: IConstruct, options: DeliveryOrderingOptions = {}): void {
+  const holder = scope as unknown as { [ENABLED]?: { argocd: boolean; flux: boolean } };
+  const wanted = { argocd: options.argocd ?? true, flux: options.flux ?? true };
+  const current = holder[ENABLED];
+  if (current) {
+    current.argocd ||= wanted.argocd;
+    current.flux ||= wanted.flux;
+    return;
+  }
+  holder[ENABLED] = wanted;
+  scope.node.addValidation({
+    validate: () => {
+      applyDeliveryOrdering(scope, holder[ENABLED]);
+      return [];
+    },
+  });
+}
+
+/**
+ * Adds the ordering annotations to the objects below `scope` now:
+ *
+ * - Argo CD sync wave by kind class ({@link registerSyncWave}), unless the object already has a wave or is a hook;
+ *   an ExternalSecret that copies a Secret produced by an object of the scope ({@link registerSecretProducer}, e.g.
+ *   a KafkaUser's credentials) goes one wave after its producer;
+ * - one-shot Jobs (`batch/Job`) become `Sync` hooks with `BeforeHookCreation` (a Job's template is immutable,
+ *   so it is recreated rather than patched) and carry Flux's `force: enabled` for the same reason;
+ * - objects too large for the last-applied annotation get `ServerSideApply=true` (merged into existing
+ *   sync-options such as `Prune=false`).
+ */
+export function applyDeliveryOrdering(scope: IConstruct, options: DeliveryOrderingOptions = {}): void {
+  const argocd = options.argocd ?? true;
+  const flux = options.flux ?? true;
+  const objects: { apiObject: ApiObject; object: KubeObject }[] = [];
+  for (const apiObject of apiObjectsOf(scope)) {
+    let object: KubeObject;
+    try {
+      object = apiObject.toJson() as KubeObject;
+    } catch {
+      continue; // synthesis reports the error with the construct path
+    }
+    // Annotations passed down by ancestors (ObjectMetadata) are stamped later, at collection; they count as the
+    // object's own here (an inherited wave is kept, an inherited Prune=false is merged with ServerSideApply).
+    const inherited = inheritedMetadata(apiObject).annotations;
+    if (Object.keys(inherited).length > 0) {
+      object = { ...object, metadata: { ...object.metadata, annotations: { ...inherited, ...object.metadata?.annotations } } };
+    }
+    objects.push({ apiObject, object });
+  }
+  const secretWaves = new Map<string, number>();
+  for (const { object } of objects) {
+    for (const name of producedSecrets(object)) secretWaves.set(name, Math.max(secretWaves.get(name) ?? -Infinity, waveOf(object) ?? 0));
+  }
+  for (const { apiObject, object } of objects) {
+    for (const [key, value] of Object.entries(orderingAnnotations(object, { argocd, flux }, { secretWaves }))) {
+      apiObject.metadata.addAnnotation(key, value);
+    }
+  }
+}
+
+/** What {@link orderingAnnotations} knows about the other objects of the environment. */
+export interface OrderingContext {
+  /** The sync wave of the producer of each Secret an operator creates ({@link registerSecretProducer}). */
+  readonly secretWaves?: ReadonlyMap<string, number>;
+}
+
+/** The wave an object has or gets from its class (undefined for hooks and kinds without a class). */
+function waveOf(object: KubeObject): number | undefined {
+  const a = object.metadata?.annotations ?? {};
+  if (a[HOOK_ANNOTATION] !== undefined) return undefined;
+  const own = a[SYNC_WAVE_ANNOTATION] !== undefined ? Number.parseInt(a[SYNC_WAVE_ANNOTATION], 10) : NaN;
+  return Number.isNaN(own) ? syncWaveOf(apiGroupOf(object.apiVersion), object.kind) : own;
+}
+
+/**
+ * The annotations {@link applyDeliveryOrdering} adds to an object (only the ones it adds or changes).
+ * Exposed for tools that post-process plain objects.
+ */
+export function orderingAnnotations(object: KubeObject, options: DeliveryOrderingOptions = {}, context: OrderingContext = {}): Record<string, string> {
+  const argocd = options.argocd ?? true;
+  const flux = options.flux ?? true;
+  const existing = object.metadata?.annotations ?? {};
+  const group = apiGroupOf(object.apiVersion);
+  const out: Record<string, string> = {};
+  const isJob = group === 'batch' && object.kind === 'Job';
+
+  const isHook = existing[HOOK_ANNOTATION] !== undefined;
+  if (isJob) {
+    // The same annotations as a Job declared with `syncHook: 'Sync'`, for the tools in use.
+    for (const [key, value] of Object.entries(syncHookAnnotations('Sync'))) {
+      const isFluxKey = key === FLUX_FORCE_ANNOTATION;
+      if (isFluxKey ? !flux || existing[key] !== undefined : !argocd || isHook) continue;
+      out[key] = value;
+    }
+  }
+  if (argocd && existing[SYNC_WAVE_ANNOTATION] === undefined && !isHook) {
+    let wave = syncWaveOf(group, object.kind);
+    // After the producers of the Secrets it copies (an ExternalSecret reading a KafkaUser's credentials).
+    const after = externalSecretSources(object).map((k) => context.secretWaves?.get(k)).filter((w): w is number => w !== undefined);
+    if (after.length > 0) wave = Math.max(wave ?? 0, Math.max(...after) + 1);
+    if (wave !== undefined) out[SYNC_WAVE_ANNOTATION] = String(wave);
+  }
+
+  if (argocd) {
+    const syncOptions = existing[SYNC_OPTIONS_ANNOTATION];
+    const withAdded = { ...object, metadata: { ...object.metadata, annotations: { ...existing, ...out } } };
+    if (!parseSyncOptions(syncOptions).includes('ServerSideApply=true') && exceedsLastAppliedLimit(withAdded)) {
+      out[SYNC_OPTIONS_ANNOTATION] = mergeSyncOptions(syncOptions, 'ServerSideApply=true');
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether client-side apply would fail for this object: the last-applied annotation holds the object's JSON,
+ * and all annotations of an object together may not exceed 256 KiB. Some headroom is kept for annotations the
+ * controllers add ({@link ANNOTATIONS_HEADROOM}).
+ */
+export function exceedsLastAppliedLimit(object: KubeObject): boolean {
+  const annotations = object.metadata?.annotations ?? {};
+  const others = Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+  const lastApplied = Buffer.byteLength(LAST_APPLIED_ANNOTATION) + Buffer.byteLength(JSON.stringify(object)) + 1;
+  return others + lastApplied + ANNOTATIONS_HEADROOM > ANNOTATIONS_SIZE_LIMIT;
+}
