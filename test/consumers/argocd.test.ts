@@ -1,17 +1,12 @@
-import * as fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { argoCdDirectoryProblems, duplicateObjectProblems, readDistFiles } from '../../lib/schema';
-import { configMap, kafkaTopic, validDist, variant, writeTree } from '../lib/schema/fixtures';
+import { configMap, kafkaTopic, tempTrees, validDist, variant } from '../lib/schema/fixtures';
 
-const roots: string[] = [];
-afterEach(() => {
-  for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
-});
+const tree = tempTrees();
 
 /** The Argo CD directory-source problems of a folder written from `files`, as `file: rule: message-start`. */
 function argo(files: Record<string, unknown>, options = {}): string[] {
-  const root = writeTree(files);
-  roots.push(root);
+  const root = tree(files);
   return argoCdDirectoryProblems(readDistFiles(root, 'manifests'), options).map((p) => `${p.file}: ${p.severity} ${p.rule}`);
 }
 
@@ -21,8 +16,7 @@ describe('Argo CD directory rules', () => {
   });
 
   it('catch a stray YAML file that is not a Kubernetes object (README.yaml)', () => {
-    const root = writeTree({ ...validDist(), 'manifests/prod/README.yaml': 'title: Payments\nowner: data-team\n' });
-    roots.push(root);
+    const root = tree({ ...validDist(), 'manifests/prod/README.yaml': 'title: Payments\nowner: data-team\n' });
     const problems = argoCdDirectoryProblems(readDistFiles(root, 'manifests'));
     expect(problems).toEqual([{
       file: 'manifests/prod/README.yaml', object: { index: 0 }, severity: 'error', rule: 'not-an-object',
@@ -37,8 +31,7 @@ describe('Argo CD directory rules', () => {
 
   it('catch a file with several objects', () => {
     const two = `${JSON.stringify(configMap)}\n---\n${JSON.stringify(kafkaTopic)}\n`;
-    const root = writeTree({ 'manifests/dev/payments/both.yaml': two });
-    roots.push(root);
+    const root = tree({ 'manifests/dev/payments/both.yaml': two });
     expect(argoCdDirectoryProblems(readDistFiles(root, 'manifests')).map((p) => `${p.severity} ${p.rule}: ${p.message}`)).toEqual([
       'error one-object-per-file: 2 objects in one file: the output holds one object per file, named after it (split them)',
     ]);
@@ -76,12 +69,11 @@ describe('Argo CD directory rules', () => {
 
 describe('duplicate objects', () => {
   it('are caught across files of one environment, naming the first file', () => {
-    const root = writeTree({
+    const root = tree({
       'manifests/prod/payments/kafkatopic.a.yaml': kafkaTopic,
       'manifests/prod/payments/kafkatopic.b.yaml': kafkaTopic,
       'manifests/prod/payments/kafkatopic.c.yaml': variant(kafkaTopic, (t) => { t.metadata.name = 'other'; }),
     });
-    roots.push(root);
     const problems = duplicateObjectProblems(readDistFiles(root, 'manifests/prod'));
     expect(problems.map((p) => `${p.file}: ${p.message}`)).toEqual([
       'manifests/prod/payments/kafkatopic.b.yaml: KafkaTopic payments/payments.orders.v1 is also defined in ' +
@@ -90,11 +82,10 @@ describe('duplicate objects', () => {
   });
 
   it('treat apiVersions of one group as the same object (v1 and v1beta2 of a KafkaTopic)', () => {
-    const root = writeTree({
+    const root = tree({
       'manifests/prod/a.yaml': kafkaTopic,
       'manifests/prod/b.yaml': variant(kafkaTopic, (t) => { t.apiVersion = 'kafka.strimzi.io/v1beta2'; }),
     });
-    roots.push(root);
     expect(duplicateObjectProblems(readDistFiles(root, 'manifests/prod'))).toHaveLength(1);
   });
 });

@@ -1,24 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fluxBuilds, fluxDirectoryProblems, generateKustomization, KubectlNotFoundError, kustomizeBuild, readDistFiles } from '../../lib/schema';
 import { cleanKubectlError } from '../../lib/schema/consumers/kustomize';
-import { configMap, kafkaTopic, snapshotTree, validDist, variant, writeTree } from '../lib/schema/fixtures';
+import { configMap, kafkaTopic, snapshotTree, validDist, variant, tempTrees } from '../lib/schema/fixtures';
 
 const kubectl = process.env.KUBECTL ?? 'kubectl';
 const haveKubectl = spawnSync(kubectl, ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
-const roots: string[] = [];
-afterEach(() => {
-  for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
-});
-function tree(files: Record<string, unknown>): string {
-  const root = writeTree(files);
-  roots.push(root);
-  return root;
-}
+const tree = tempTrees();
 
 describe('generateKustomization (what kustomize-controller generates when a path has no kustomization.yaml)', () => {
   it('lists every .yaml/.yml file recursively in lexical order, not .json or other files', async () => {

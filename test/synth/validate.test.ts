@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { deployment, kafkaTopic, snapshotTree, validDist, variant, writeTree } from '../lib/schema/fixtures';
+import { describe, expect, it } from 'vitest';
+import { deployment, kafkaTopic, snapshotTree, validDist, variant, tempTrees } from '../lib/schema/fixtures';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const bin = path.join(repoRoot, 'bin', 'synth.js');
@@ -15,15 +15,7 @@ function synth(args: string[], cwd = repoRoot) {
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-const roots: string[] = [];
-afterEach(() => {
-  for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
-});
-function dist(files: Record<string, unknown>): string {
-  const root = writeTree(files);
-  roots.push(root);
-  return root;
-}
+const dist = tempTrees();
 
 describe('synth validate', () => {
   it.skipIf(!haveKubectl)('exits 0 on a valid output folder, with a summary, and writes nothing', () => {

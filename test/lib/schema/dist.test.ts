@@ -1,21 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatProblem, SchemaValidator, validateDist } from '../../../lib/schema';
-import { configMap, deployment, kafkaTopic, snapshotTree, validDist, variant, writeTree } from './fixtures';
+import { configMap, deployment, kafkaTopic, snapshotTree, validDist, variant, tempTrees } from './fixtures';
 
 const haveKubectl = spawnSync(process.env.KUBECTL ?? 'kubectl', ['version', '--client']).status === 0;
 const validator = new SchemaValidator();
 
-const roots: string[] = [];
-afterEach(() => {
-  for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
-});
-function dist(files: Record<string, unknown>): string {
-  const root = writeTree(files);
-  roots.push(root);
-  return root;
-}
+const dist = tempTrees();
 
 describe('validateDist', () => {
   it('accepts a valid output folder and counts what it checked', async () => {

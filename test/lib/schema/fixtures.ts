@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterEach } from 'vitest';
 import { toYaml } from '../../../lib/synthesizer/yaml';
 
 // Valid Kubernetes objects of the kinds the bundled CRDs and Kubernetes define, for the schema and consumer tests.
@@ -140,6 +141,21 @@ export function writeTree(files: Record<string, unknown>): string {
     fs.writeFileSync(file, typeof content === 'string' ? content : toYaml(content));
   }
   return root;
+}
+
+/**
+ * A `writeTree` for one test file whose folders are removed after each test. Call it at the top level of the file.
+ */
+export function tempTrees(): (files: Record<string, unknown>) => string {
+  const roots: string[] = [];
+  afterEach(() => {
+    for (const r of roots.splice(0)) fs.rmSync(r, { recursive: true, force: true });
+  });
+  return (files) => {
+    const root = writeTree(files);
+    roots.push(root);
+    return root;
+  };
 }
 
 /** Every file below a folder with its content, to prove a check wrote nothing. */
