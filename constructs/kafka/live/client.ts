@@ -3,7 +3,8 @@
  * plan and apply can report their round trips.
  */
 import { Admin, Kafka, logLevel, type LogEntry } from 'kafkajs';
-import { ConnectionOptions, kafkaJsConfig } from './connection';
+import { KafkaConnectionOptions, kafkaJsConfig } from './connection';
+import { compareCodeUnits } from './model';
 
 /** Counts protocol requests by API name. */
 export class RequestCounter {
@@ -23,7 +24,7 @@ export class RequestCounter {
 
   /** Requests by API name, sorted by name. */
   public byApi(): Record<string, number> {
-    return Object.fromEntries([...this.counts].sort(([a], [b]) => a.localeCompare(b)));
+    return Object.fromEntries([...this.counts].sort(([a], [b]) => compareCodeUnits(a, b)));
   }
 
   /** A copy of the current counts, to measure one phase with {@link since}. */
@@ -35,7 +36,7 @@ export class RequestCounter {
   public since(snapshot: ReadonlyMap<string, number>): { total: number; byApi: Record<string, number> } {
     const byApi: Record<string, number> = {};
     let total = 0;
-    for (const [k, v] of [...this.counts].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [k, v] of [...this.counts].sort(([a], [b]) => compareCodeUnits(a, b))) {
       const d = v - (snapshot.get(k) ?? 0);
       if (d > 0) {
         byApi[k] = d;
@@ -61,7 +62,7 @@ interface Instrumented {
 /** A kafkajs client and its connected admin. Call {@link disconnect} when done. */
 export class LiveKafka {
   /** Connects an admin client. */
-  public static async connect(connection: ConnectionOptions, options: LiveKafkaOptions = {}): Promise<LiveKafka> {
+  public static async connect(connection: KafkaConnectionOptions, options: LiveKafkaOptions = {}): Promise<LiveKafka> {
     const log = options.log;
     const kafka = new Kafka({
       ...kafkaJsConfig(connection),
@@ -78,14 +79,39 @@ export class LiveKafka {
   public readonly admin: Admin;
   public readonly requests = new RequestCounter();
 
-  private constructor(public readonly kafka: Kafka, public readonly connection: ConnectionOptions) {
+  private constructor(public readonly kafka: Kafka, public readonly connection: KafkaConnectionOptions) {
     this.admin = kafka.admin();
     this.count(this.admin as unknown as Instrumented);
   }
 
-  /** Counts the requests of another client of this connection (state producer/consumer). */
-  public count(client: Instrumented): void {
-    client.on(client.events.REQUEST, (e) => this.requests.add(e.payload.apiName));
+  private narrowed = false;
+
+  /**
+   * kafkajs refreshes the metadata of *every* topic before each admin call (DescribeConfigs, DescribeAcls, ...)
+   * unless its admin has "target topics": on a cluster with 10,000 topics each refresh is a large response.
+   * Reading the offsets of one existing topic makes it the admin's only target topic, so later refreshes are
+   * small (topic listings still read everything; kafkajs drops deleted topics from its targets). Tries the
+   * given topics in order; a missing topic is skipped.
+   */
+  public async narrowMetadataRefresh(candidates: readonly string[]): Promise<void> {
+    if (this.narrowed) return;
+    for (const topic of candidates) {
+      try {
+        await this.admin.fetchTopicOffsets(topic);
+        this.narrowed = true;
+        return;
+      } catch {
+        // missing or not readable: try the next one
+      }
+    }
+  }
+
+  /**
+   * Counts the requests of another client of this connection (the state reader and writer), under
+   * `<prefix><apiName>` (e.g. `state:Fetch`), so admin round trips stay apart.
+   */
+  public count(client: Instrumented, prefix = ''): void {
+    client.on(client.events.REQUEST, (e) => this.requests.add(`${prefix}${e.payload.apiName}`));
   }
 
   public async disconnect(): Promise<void> {

@@ -11,7 +11,7 @@ import { DataOpsError } from '../../../lib/errors';
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
 
 /** Everything needed to connect (the resolved form). */
-export interface ConnectionOptions {
+export interface KafkaConnectionOptions {
   /** `host:port` of one or more brokers. */
   readonly brokers: readonly string[];
   /** SASL credentials. @default - no SASL */
@@ -35,10 +35,10 @@ export interface ConnectionOptions {
 }
 
 /** The shape of `--config file.json` (every field optional; flags and environment variables take precedence). */
-export interface ConnectionFile {
+export interface KafkaConnectionFile {
   readonly bootstrap?: string | readonly string[];
   readonly sasl?: { readonly mechanism?: string; readonly username?: string; readonly password?: string };
-  readonly ssl?: ConnectionOptions['ssl'];
+  readonly ssl?: KafkaConnectionOptions['ssl'];
   readonly clientId?: string;
   readonly connectionTimeout?: number;
   readonly requestTimeout?: number;
@@ -56,12 +56,12 @@ export const CONNECTION_ENV_VARS = [
  * `KAFKA_SASL_MECHANISM`, `KAFKA_SASL_USERNAME`, `KAFKA_SASL_PASSWORD`, `KAFKA_SSL=true`, `KAFKA_SSL_CA_FILE`,
  * `KAFKA_SSL_CERT_FILE`, `KAFKA_SSL_KEY_FILE`, `KAFKA_SSL_REJECT_UNAUTHORIZED=false`), then the JSON file.
  */
-export function resolveConnection(flags: { bootstrap?: string; config?: string }, env: NodeJS.ProcessEnv = process.env): ConnectionOptions {
-  let file: ConnectionFile = {};
+export function resolveConnection(flags: { bootstrap?: string; config?: string }, env: NodeJS.ProcessEnv = process.env): KafkaConnectionOptions {
+  let file: KafkaConnectionFile = {};
   if (flags.config) {
     const p = path.resolve(flags.config);
     try {
-      file = JSON.parse(fs.readFileSync(p, 'utf8')) as ConnectionFile;
+      file = JSON.parse(fs.readFileSync(p, 'utf8')) as KafkaConnectionFile;
     } catch (e) {
       throw new DataOpsError(`--config ${p}: cannot read it as JSON (${(e as Error).message})`);
     }
@@ -77,7 +77,7 @@ export function resolveConnection(flags: { bootstrap?: string; config?: string }
   const mechanism = (env.KAFKA_SASL_MECHANISM ?? file.sasl?.mechanism)?.toLowerCase();
   const username = env.KAFKA_SASL_USERNAME ?? file.sasl?.username;
   const password = env.KAFKA_SASL_PASSWORD ?? file.sasl?.password;
-  let sasl: ConnectionOptions['sasl'];
+  let sasl: KafkaConnectionOptions['sasl'];
   if (mechanism || username || password) {
     if (!mechanism || !['plain', 'scram-sha-256', 'scram-sha-512'].includes(mechanism)) {
       throw new DataOpsError(`SASL mechanism '${mechanism ?? ''}' is not supported: set KAFKA_SASL_MECHANISM to plain, scram-sha-256 or scram-sha-512`);
@@ -86,7 +86,7 @@ export function resolveConnection(flags: { bootstrap?: string; config?: string }
     sasl = { mechanism: mechanism as SaslMechanism, username, password };
   }
 
-  let ssl: ConnectionOptions['ssl'] = file.ssl;
+  let ssl: KafkaConnectionOptions['ssl'] = file.ssl;
   const sslEnv = env.KAFKA_SSL?.toLowerCase();
   if (sslEnv === 'true' || sslEnv === '1' || env.KAFKA_SSL_CA_FILE || env.KAFKA_SSL_CERT_FILE) {
     const base = typeof file.ssl === 'object' ? file.ssl : {};
@@ -112,7 +112,7 @@ export function resolveConnection(flags: { bootstrap?: string; config?: string }
 }
 
 /** `127.0.0.1:9092 (SASL scram-sha-512 as admin, TLS)`: safe to print (no secrets). */
-export function describeConnection(c: ConnectionOptions): string {
+export function describeConnection(c: KafkaConnectionOptions): string {
   const parts: string[] = [];
   if (c.sasl) parts.push(`SASL ${c.sasl.mechanism} as ${c.sasl.username}`);
   if (c.ssl) parts.push(c.ssl === true || c.ssl.rejectUnauthorized !== false ? 'TLS' : 'TLS without certificate verification');
@@ -120,7 +120,7 @@ export function describeConnection(c: ConnectionOptions): string {
 }
 
 /** The kafkajs client configuration (reads the TLS files). */
-export function kafkaJsConfig(c: ConnectionOptions): KafkaConfig {
+export function kafkaJsConfig(c: KafkaConnectionOptions): KafkaConfig {
   let ssl: KafkaConfig['ssl'];
   if (c.ssl === true) ssl = true;
   else if (c.ssl) {

@@ -3,14 +3,13 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { AggregateDataOpsError, DataOpsError } from '../../../lib/errors';
 import { MANIFESTS_DIR } from '../../../lib/synthesizer/layout';
+import { REMOVAL_POLICY_ANNOTATION } from '../../core/removal-policy';
 import { configValueString } from './config-values';
 import {
   AclBinding, CLUSTER_RESOURCE_NAME, DesiredQuotas, DesiredState, DesiredTopic, DesiredUser, LiveAclOperation,
-  LiveAclResourceType, LiveRemovalPolicy, OPERATION_CODE, RESOURCE_TYPE_CODE,
+  LiveAclResourceType, LiveRemovalPolicy, OPERATION_CODE, RESOURCE_TYPE_CODE, compareCodeUnits,
 } from './model';
 
-/** The annotation our constructs write with the object's removal policy. */
-export const REMOVAL_POLICY_ANNOTATION = 'dataops.cdk8s.io/removal-policy';
 /** Strimzi's cluster label. */
 export const CLUSTER_LABEL = 'strimzi.io/cluster';
 
@@ -27,7 +26,7 @@ export interface LoadDesiredStateOptions {
 }
 
 /** A Kubernetes object read from a file. */
-export interface FileObject {
+export interface DistObject {
   readonly file: string;
   readonly object: unknown;
 }
@@ -56,7 +55,7 @@ export function loadDesiredState(options: LoadDesiredStateOptions): DesiredState
     throw new DataOpsError(`environment '${env}' not found in ${manifests} (found: ${envs.join(', ')})`);
   }
   const root = path.join(manifests, env);
-  const objects: FileObject[] = [];
+  const objects: DistObject[] = [];
   for (const file of walk(root)) {
     const base = path.basename(file).toLowerCase();
     if (!/^kafka(topic|user)\..*\.(ya?ml|json)$/.test(base)) continue;
@@ -72,7 +71,7 @@ export function loadDesiredState(options: LoadDesiredStateOptions): DesiredState
 }
 
 function* walk(dir: string): Generator<string> {
-  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  const entries = fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareCodeUnits(a.name, b.name));
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) yield* walk(p);
@@ -83,7 +82,7 @@ function* walk(dir: string): Generator<string> {
 /**
  * Builds the desired state from already parsed objects (objects other than Strimzi KafkaTopic/KafkaUser are ignored).
  */
-export function desiredStateFromObjects(objects: readonly FileObject[], options: { env: string; cluster?: string; source?: string }): DesiredState {
+export function desiredStateFromObjects(objects: readonly DistObject[], options: { env: string; cluster?: string; source?: string }): DesiredState {
   const errors: DataOpsError[] = [];
   const kafkaObjects: { file: string; kind: 'KafkaTopic' | 'KafkaUser'; o: any; cluster: string }[] = [];
   for (const { file, object } of objects) {
@@ -139,8 +138,8 @@ export function desiredStateFromObjects(objects: readonly FileObject[], options:
     env: options.env,
     cluster: cluster!,
     source: options.source ?? '(objects)',
-    topics: [...topics.values()].sort((a, b) => a.name.localeCompare(b.name)),
-    users: [...users.values()].sort((a, b) => a.principal.localeCompare(b.principal)),
+    topics: [...topics.values()].sort((a, b) => compareCodeUnits(a.name, b.name)),
+    users: [...users.values()].sort((a, b) => compareCodeUnits(a.principal, b.principal)),
     skipped,
   };
 }

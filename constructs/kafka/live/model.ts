@@ -176,3 +176,8 @@ export function formatAcl(a: AclBinding): string {
 export function isInternalTopic(name: string): boolean {
   return name.startsWith('__');
 }
+
+/** Code-unit order (locale-independent, so output is the same on every machine). */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -14,11 +14,11 @@
  *   the desired ones, explicitly.
  */
 import { sameConfigValue } from './config-values';
-import { aclKey, ActualState, AclBinding, DesiredState, formatAcl, isInternalTopic, LiveRemovalPolicy } from './model';
+import { aclKey, ActualState, AclBinding, DesiredState, formatAcl, isInternalTopic, LiveRemovalPolicy, compareCodeUnits } from './model';
 import { StateRecords } from './state';
 
 /** Options of {@link computePlan}. */
-export interface PlanOptions {
+export interface KafkaPlanOptions {
   /** Delete objects that are no longer in dist and were recorded as removable. @default false */
   readonly prune?: boolean;
 }
@@ -33,7 +33,7 @@ export interface TopicCreate {
 }
 
 /** One config key that changes. `to` undefined: the override is removed (back to the broker default). */
-export interface ConfigChange {
+export interface TopicConfigChange {
   readonly key: string;
   /** The current effective value (undefined when the broker does not report the key). */
   readonly from?: string;
@@ -46,7 +46,7 @@ export interface ConfigChange {
 export interface TopicUpdate {
   readonly topic: string;
   readonly partitions?: { readonly from: number; readonly to: number };
-  readonly configChanges: readonly ConfigChange[];
+  readonly configChanges: readonly TopicConfigChange[];
   /**
    * The complete override set apply sends when `configChanges` is not empty (AlterConfigs replaces every
    * override): the desired config plus the kept unmanaged overrides.
@@ -55,7 +55,7 @@ export interface TopicUpdate {
 }
 
 /** An object on the cluster that is no longer (or never was) in dist for a declared owner. */
-export interface Removal {
+export interface KafkaRemoval {
   readonly kind: 'topic' | 'acl';
   /** Topic name, or the ACL in words. */
   readonly name: string;
@@ -71,22 +71,22 @@ export interface Removal {
 }
 
 /** A change the code asks for that apply will not make. */
-export interface Refusal {
+export interface KafkaRefusal {
   readonly object: string;
   readonly change: string;
   readonly reason: string;
 }
 
 /** What apply would do, and everything else worth knowing. */
-export interface Plan {
+export interface KafkaPlan {
   readonly env: string;
   readonly cluster: string;
   readonly prune: boolean;
   readonly creates: readonly TopicCreate[];
   readonly updates: readonly TopicUpdate[];
   readonly aclCreates: readonly AclBinding[];
-  readonly removals: readonly Removal[];
-  readonly refused: readonly Refusal[];
+  readonly removals: readonly KafkaRemoval[];
+  readonly refused: readonly KafkaRefusal[];
   /** Overrides on declared topics that cdk8s-dataops never set: kept, but they are drift. */
   readonly unmanagedOverrides: readonly { readonly topic: string; readonly key: string; readonly value: string | null }[];
   /** Cluster objects that belong to nothing declared and were never recorded: left alone. */
@@ -100,12 +100,12 @@ export interface Plan {
 }
 
 /** Computes the plan. `state` holds what earlier applies recorded for this environment and cluster. */
-export function computePlan(desired: DesiredState, actual: ActualState, state: StateRecords, options: PlanOptions = {}): Plan {
+export function computePlan(desired: DesiredState, actual: ActualState, state: StateRecords, options: KafkaPlanOptions = {}): KafkaPlan {
   const prune = options.prune ?? false;
   const creates: TopicCreate[] = [];
   const updates: TopicUpdate[] = [];
-  const refused: Refusal[] = [];
-  const removals: Removal[] = [];
+  const refused: KafkaRefusal[] = [];
+  const removals: KafkaRemoval[] = [];
   const unmanagedOverrides: { topic: string; key: string; value: string | null }[] = [];
   const notices: string[] = [];
 
@@ -141,7 +141,7 @@ export function computePlan(desired: DesiredState, actual: ActualState, state: S
       });
     }
     const cfg = onCluster.config;
-    const changes: ConfigChange[] = [];
+    const changes: TopicConfigChange[] = [];
     const kept: Record<string, string> = {};
     let blocked: string | undefined;
     if (cfg) {
@@ -164,7 +164,7 @@ export function computePlan(desired: DesiredState, actual: ActualState, state: S
         }
       }
     }
-    changes.sort((a, b) => a.key.localeCompare(b.key));
+    changes.sort((a, b) => compareCodeUnits(a.key, b.key));
     if (changes.length > 0 && blocked !== undefined) {
       refused.push({
         object: `topic ${t.name}`, change: `config ${changes.map((c) => c.key).join(', ')}`,
@@ -218,7 +218,7 @@ export function computePlan(desired: DesiredState, actual: ActualState, state: S
     }
   }
   const unmanagedAcls: AclBinding[] = [];
-  for (const [key, a] of [...present].sort(([x], [y]) => x.localeCompare(y))) {
+  for (const [key, a] of [...present].sort(([x], [y]) => compareCodeUnits(x, y))) {
     if (declaredPrincipals.has(a.principal)) continue;
     const rec = state.users.get(a.principal);
     if (!rec || !rec.acls.includes(key)) {
@@ -240,7 +240,7 @@ export function computePlan(desired: DesiredState, actual: ActualState, state: S
     prune,
     creates,
     updates,
-    aclCreates: aclCreates.sort((a, b) => aclKey(a).localeCompare(aclKey(b))),
+    aclCreates: aclCreates.sort((a, b) => compareCodeUnits(aclKey(a), aclKey(b))),
     removals,
     refused,
     unmanagedOverrides,
@@ -249,23 +249,23 @@ export function computePlan(desired: DesiredState, actual: ActualState, state: S
   };
 }
 
-function removal(kind: 'topic' | 'acl', name: string, acl: AclBinding | undefined, removable: boolean, prune: boolean, why: string, drift: boolean): Removal {
+function removal(kind: 'topic' | 'acl', name: string, acl: AclBinding | undefined, removable: boolean, prune: boolean, why: string, drift: boolean): KafkaRemoval {
   const action = removable && prune ? 'delete' : 'skip';
   const reason = removable && !prune ? `${why}; deleted only with --prune` : why;
   return { kind, name, acl, action, reason, removable, drift };
 }
 
 function sortedRecord(r: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => a.localeCompare(b)));
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => compareCodeUnits(a, b)));
 }
 
 /** Whether apply would change anything on the cluster. */
-export function hasChanges(plan: Plan): boolean {
+export function planHasChanges(plan: KafkaPlan): boolean {
   return plan.creates.length + plan.updates.length + plan.aclCreates.length + plan.removals.filter((r) => r.action === 'delete').length > 0;
 }
 
 /** The differences between the cluster and the code, one line each (empty: in sync). */
-export function driftOf(plan: Plan): string[] {
+export function planDrift(plan: KafkaPlan): string[] {
   const out: string[] = [];
   for (const c of plan.creates) out.push(`topic ${c.topic}: missing on the cluster`);
   for (const u of plan.updates) {

@@ -9,32 +9,34 @@
 import { DataOpsError } from '../../../lib/errors';
 import { LiveKafka } from './client';
 import { AclBinding, DesiredState, OPERATION_CODE, PATTERN_CODE, PERMISSION_CODE, RESOURCE_TYPE_CODE } from './model';
-import { computePlan, hasChanges, Plan, PlanOptions } from './plan';
-import { ClusterSnapshot, readCluster } from './reader';
+import { computePlan, KafkaPlan, KafkaPlanOptions, planDrift, planHasChanges } from './plan';
+import { ClusterSnapshot, readCluster, retryTransient, waitForLeaders } from './reader';
 import { nextState, STATE_TOPIC, stateKey, StateRecords, stateWrites, StateWrite, TopicRecord, UserRecord } from './state';
 import { ensureStateTopic, readState, writeState } from './state-store';
 
 /** Requests and time a phase took. */
-export interface PhaseStats {
+export interface LivePhaseStats {
   readonly durationMs: number;
+  /** Milliseconds per phase (reading the cluster, reading the state records, planning). */
+  readonly phases?: Readonly<Record<string, number>>;
   readonly requests: { readonly total: number; readonly byApi: Readonly<Record<string, number>> };
 }
 
 /** Options of {@link planLive}. */
-export interface PlanLiveOptions extends PlanOptions {
-  /** Topics per DescribeConfigs request. @default 1000 */
+export interface PlanLiveOptions extends KafkaPlanOptions {
+  /** Topics per DescribeConfigs request. @default - at most 8 requests (see {@link ReadClusterOptions}) */
   readonly describeConfigsBatch?: number;
 }
 
 /** A plan with what it was computed from. */
 export interface LivePlan {
-  readonly plan: Plan;
+  readonly plan: KafkaPlan;
   readonly desired: DesiredState;
   readonly actual: ClusterSnapshot;
   readonly state: StateRecords;
   /** State records apply would write besides the cluster changes (new objects, removal policy changes, adoption). */
   readonly pendingStateWrites: readonly StateWrite[];
-  readonly stats: PhaseStats;
+  readonly stats: LivePhaseStats;
 }
 
 /** Reads the cluster and the state records, and computes the plan. */
@@ -42,35 +44,60 @@ export async function planLive(live: LiveKafka, desired: DesiredState, options: 
   return planWith(live, desired, options);
 }
 
-/** Plans; with `state`, against those records instead of reading the state topic. */
-async function planWith(live: LiveKafka, desired: DesiredState, options: PlanLiveOptions, knownState?: StateRecords): Promise<LivePlan> {
+/** What {@link planWith} may reuse from an earlier read: the configs of topics apply did not touch. */
+interface Reuse {
+  readonly actual: ClusterSnapshot;
+  readonly touched: ReadonlySet<string>;
+}
+
+/**
+ * Plans; with `knownState`, against those records instead of reading the state topic; with `reuse`, reading
+ * configs only for the touched topics (the others cannot have been changed by apply).
+ */
+async function planWith(live: LiveKafka, desired: DesiredState, options: PlanLiveOptions, knownState?: StateRecords, reuse?: Reuse): Promise<LivePlan> {
   const started = performance.now();
   const before = live.requests.snapshot();
-  const actual = await readCluster(live, {
-    configsFor: desired.topics.map((t) => t.name),
+  const declared = desired.topics.map((t) => t.name);
+  const fresh = await retryTransient(() => readCluster(live, {
+    configsFor: reuse ? declared.filter((n) => reuse.touched.has(n)) : declared,
     brokerDefaults: desired.topics.some((t) => t.partitions === undefined || t.replicas === undefined),
     describeConfigsBatch: options.describeConfigsBatch,
-  });
+  }));
+  const clusterRead = performance.now();
+  let actual = fresh;
+  if (reuse) {
+    const topics = new Map(fresh.topics);
+    for (const [name, t] of topics) {
+      const old = reuse.actual.topics.get(name);
+      if (!t.config && !reuse.touched.has(name) && old?.config) topics.set(name, { ...t, config: old.config });
+    }
+    actual = { ...fresh, topics };
+  }
   const state = knownState ?? await readState(live, desired.env, desired.cluster, actual.allTopicNames.has(STATE_TOPIC));
+  const stateRead = performance.now();
   const plan = computePlan(desired, actual, state, options);
   const pendingStateWrites = stateWrites(desired.env, desired.cluster, state, nextState(desired, actual, state));
+  const end = performance.now();
+  const phases = { readCluster: Math.round(clusterRead - started), readState: Math.round(stateRead - clusterRead), plan: Math.round(end - stateRead) };
   return {
     plan, desired, actual, state, pendingStateWrites,
-    stats: { durationMs: performance.now() - started, requests: live.requests.since(before) },
+    stats: { durationMs: end - started, phases, requests: live.requests.since(before) },
   };
 }
 
 /** The steps of apply, in order. */
-export type ApplyStep = 'create-topics' | 'create-partitions' | 'alter-configs' | 'create-acls' | 'delete-acls' | 'delete-topics' | 'verify' | 'record-state';
+export type KafkaApplyStep = 'create-topics' | 'create-partitions' | 'alter-configs' | 'create-acls' | 'delete-acls' | 'delete-topics' | 'verify' | 'record-state';
 
 /** Progress of apply (for a progress display, logs, or tests that interrupt apply at a precise point). */
-export interface ApplyEvent {
+export interface KafkaApplyEvent {
   readonly type: 'step-start' | 'step-progress' | 'step-done';
-  readonly step: ApplyStep;
+  readonly step: KafkaApplyStep;
   /** Items done in this step so far. */
   readonly done: number;
   /** Items in this step. */
   readonly total: number;
+  /** During 'verify': how many differences are not visible on the cluster yet. */
+  readonly pending?: number;
 }
 
 /** Options of {@link applyLive}. */
@@ -78,7 +105,7 @@ export interface ApplyLiveOptions extends PlanLiveOptions {
   /** Items per request (topics per CreateTopics, ACLs per CreateAcls...). @default 500 */
   readonly batchSize?: number;
   /** Called (and awaited) on every step boundary and batch. */
-  readonly onEvent?: (event: ApplyEvent) => void | Promise<void>;
+  readonly onEvent?: (event: KafkaApplyEvent) => void | Promise<void>;
   /** How long to wait for the changes to become visible on the cluster. @default 30000 */
   readonly verifyTimeoutMs?: number;
   /** An already computed plan (from {@link planLive} with the same desired state and prune flag). @default - planned now */
@@ -86,7 +113,7 @@ export interface ApplyLiveOptions extends PlanLiveOptions {
 }
 
 /** What apply did. */
-export interface ApplyResult {
+export interface KafkaApplyResult {
   /** The plan that was executed. */
   readonly planned: LivePlan;
   readonly done: {
@@ -102,27 +129,27 @@ export interface ApplyResult {
   readonly after: LivePlan;
   /** Whether the changes are visible on the cluster (after === no changes). */
   readonly verified: boolean;
-  readonly stats: PhaseStats;
+  readonly stats: LivePhaseStats;
 }
 
 /** Apply failed part-way: what was done before the failure. Re-running apply converges. */
-export class ApplyError extends DataOpsError {
-  constructor(public readonly step: ApplyStep, public readonly completed: ApplyResult['done'], cause: unknown) {
+export class KafkaApplyError extends DataOpsError {
+  constructor(public readonly step: KafkaApplyStep, public readonly completed: KafkaApplyResult['done'], cause: unknown) {
     const done = Object.entries(completed).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ') || 'nothing';
     super(`apply stopped during '${step}': ${(cause as Error)?.message ?? String(cause)}. Done before the failure: ${done}. ` +
       'Nothing is half-recorded: fix the cause and run apply again; it re-reads the cluster and converges.', { cause });
-    this.name = 'ApplyError';
+    this.name = 'KafkaApplyError';
   }
 }
 
 /** Plans and executes: creates, partition increases, config changes, ACL changes, prunes; then verifies and records. */
-export async function applyLive(live: LiveKafka, desired: DesiredState, options: ApplyLiveOptions = {}): Promise<ApplyResult> {
+export async function applyLive(live: LiveKafka, desired: DesiredState, options: ApplyLiveOptions = {}): Promise<KafkaApplyResult> {
   const started = performance.now();
   const requestsBefore = live.requests.snapshot();
   const planned = options.planned ?? await planLive(live, desired, options);
   const { plan, actual } = planned;
   const batchSize = Math.max(1, options.batchSize ?? 500);
-  const emit = async (e: ApplyEvent) => {
+  const emit = async (e: KafkaApplyEvent) => {
     if (options.onEvent) await options.onEvent(e);
   };
   const done = { topicsCreated: 0, partitionsIncreased: 0, configsAltered: 0, aclsCreated: 0, aclsDeleted: 0, topicsDeleted: 0, stateRecordsWritten: 0 };
@@ -139,8 +166,8 @@ export async function applyLive(live: LiveKafka, desired: DesiredState, options:
     done.stateRecordsWritten += writes.length;
   };
 
-  let step: ApplyStep = 'create-topics';
-  const run = async <T>(s: ApplyStep, items: readonly T[], exec: (batch: T[]) => Promise<void>) => {
+  let step: KafkaApplyStep = 'create-topics';
+  const run = async <T>(s: KafkaApplyStep, items: readonly T[], exec: (batch: T[]) => Promise<void>) => {
     step = s;
     if (items.length === 0) return;
     await emit({ type: 'step-start', step: s, done: 0, total: items.length });
@@ -155,8 +182,10 @@ export async function applyLive(live: LiveKafka, desired: DesiredState, options:
   try {
     const timeout = 60_000;
     await run('create-topics', plan.creates, async (batch) => {
+      // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which KRaft brokers answer until the
+      // new topic reaches their metadata cache: wait here instead.
       await live.admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         timeout,
         topics: batch.map((c) => ({
           topic: c.topic,
@@ -165,6 +194,7 @@ export async function applyLive(live: LiveKafka, desired: DesiredState, options:
           configEntries: Object.entries(c.config).map(([name, value]) => ({ name, value })),
         })),
       });
+      await waitForLeaders(live, batch.map((c) => c.topic), timeout);
       done.topicsCreated += batch.length;
       // A new topic is complete once created (partitions and configs included): remember it now.
       const writes: StateWrite[] = batch.map((c) => {
@@ -209,14 +239,16 @@ export async function applyLive(live: LiveKafka, desired: DesiredState, options:
     await emit({ type: 'step-start', step, done: 0, total: 1 });
     const deadline = Date.now() + (options.verifyTimeoutMs ?? 30_000);
     const recorded: StateRecords = { topics: topicRecords, users: planned.state.users };
-    let after = await planWith(live, desired, options, recorded);
+    const reuse: Reuse = { actual, touched: new Set([...plan.creates.map((c) => c.topic), ...plan.updates.map((u) => u.topic)]) };
+    let after = await planWith(live, desired, options, recorded, reuse);
     let delay = 100;
-    while (hasChanges(after.plan) && Date.now() < deadline) {
+    while (planHasChanges(after.plan) && Date.now() < deadline) {
+      await emit({ type: 'step-progress', step, done: 0, total: 1, pending: planDrift(after.plan).length });
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 2_000);
-      after = await planWith(live, desired, options, recorded);
+      after = await planWith(live, desired, options, recorded, reuse);
     }
-    const verified = !hasChanges(after.plan);
+    const verified = !planHasChanges(after.plan);
     await emit({ type: 'step-done', step, done: 1, total: 1 });
 
     step = 'record-state';
@@ -229,7 +261,7 @@ export async function applyLive(live: LiveKafka, desired: DesiredState, options:
     const final = { ...after, state: applyWrites(recorded, writes), pendingStateWrites: [] };
     return { planned, done, after: final, verified, stats: { durationMs: performance.now() - started, requests: live.requests.since(requestsBefore) } };
   } catch (e) {
-    throw new ApplyError(step, done, e);
+    throw new KafkaApplyError(step, done, e);
   }
 }
 

@@ -3,11 +3,11 @@
  */
 import pc from 'picocolors';
 import { formatAcl } from './model';
-import { driftOf, hasChanges, Plan } from './plan';
-import { ApplyResult, LivePlan } from './reconcile';
+import { planDrift, planHasChanges, KafkaPlan } from './plan';
+import { KafkaApplyResult, LivePlan } from './reconcile';
 
 /** Options of the renderers. */
-export interface RenderOptions {
+export interface LiveRenderOptions {
   /** List unmanaged objects one by one. @default false */
   readonly verbose?: boolean;
   /** What was connected to (safe to print). */
@@ -22,7 +22,7 @@ function configText(config: Readonly<Record<string, string>>): string {
 }
 
 /** The plan as lines of text. */
-export function renderPlan(lp: LivePlan, options: RenderOptions = {}): string[] {
+export function renderPlan(lp: LivePlan, options: LiveRenderOptions = {}): string[] {
   const p = lp.plan;
   const out: string[] = [];
   const where = `environment ${p.env}, cluster ${p.cluster}${options.target ? ` at ${options.target}` : ''}`;
@@ -30,7 +30,7 @@ export function renderPlan(lp: LivePlan, options: RenderOptions = {}): string[] 
   out.push(...planBody(p, options));
   const summary = planSummary(p);
   const stats = `read in ${(lp.stats.durationMs / 1000).toFixed(2)} s with ${lp.stats.requests.total} requests`;
-  if (!hasChanges(p)) {
+  if (!planHasChanges(p)) {
     out.push(`${pc.green('✔')} no changes: the cluster matches dist (${lp.desired.topics.length} topics, ${lp.desired.users.length} users; ${stats})`);
   } else {
     out.push(`${summary} (${stats})`);
@@ -42,10 +42,10 @@ export function renderPlan(lp: LivePlan, options: RenderOptions = {}): string[] 
 }
 
 /** The plan's items (without header and summary). */
-export function planBody(p: Plan, options: RenderOptions = {}): string[] {
+export function planBody(p: KafkaPlan, options: LiveRenderOptions = {}): string[] {
   const out: string[] = [];
   for (const c of p.creates) {
-    out.push(`  ${pc.green('+')} create topic ${pc.bold(c.topic)} (${c.partitions} partitions, ${c.replicas} replicas${configText(c.config)})`);
+    out.push(`  ${pc.green('+')} create topic ${pc.bold(c.topic)} (${c.partitions} partition(s), ${c.replicas} replica(s)${configText(c.config)})`);
   }
   for (const u of p.updates) {
     out.push(`  ${pc.yellow('~')} update topic ${pc.bold(u.topic)}`);
@@ -88,7 +88,7 @@ export function planBody(p: Plan, options: RenderOptions = {}): string[] {
 }
 
 /** `2 to create, 1 to update, ...` */
-export function planSummary(p: Plan): string {
+export function planSummary(p: KafkaPlan): string {
   const parts = [
     `${p.creates.length} topic(s) to create`,
     `${p.updates.length} to update`,
@@ -100,8 +100,8 @@ export function planSummary(p: Plan): string {
 }
 
 /** The drift as lines of text. */
-export function renderDrift(lp: LivePlan, options: RenderOptions = {}): string[] {
-  const drift = driftOf(lp.plan);
+export function renderDrift(lp: LivePlan, options: LiveRenderOptions = {}): string[] {
+  const drift = planDrift(lp.plan);
   const where = `environment ${lp.plan.env}, cluster ${lp.plan.cluster}${options.target ? ` at ${options.target}` : ''}`;
   if (drift.length === 0) return [`${pc.green('✔')} no drift: the cluster matches dist (${where})`];
   return [`${pc.red('✗')} the cluster has drifted from dist (${where}): ${drift.length} difference(s)`, ...drift.map((d) => `  - ${d}`),
@@ -109,7 +109,7 @@ export function renderDrift(lp: LivePlan, options: RenderOptions = {}): string[]
 }
 
 /** The apply result as lines of text. */
-export function renderApply(r: ApplyResult): string[] {
+export function renderApply(r: KafkaApplyResult): string[] {
   const d = r.done;
   const out: string[] = [];
   const total = d.topicsCreated + d.partitionsIncreased + d.configsAltered + d.aclsCreated + d.aclsDeleted + d.topicsDeleted;
@@ -133,8 +133,8 @@ export function planJson(lp: LivePlan, target?: string): Record<string, unknown>
     cluster: p.cluster,
     target,
     prune: p.prune,
-    changes: hasChanges(p),
-    drift: driftOf(p),
+    changes: planHasChanges(p),
+    drift: planDrift(p),
     creates: p.creates,
     updates: p.updates,
     aclCreates: p.aclCreates,
@@ -149,12 +149,12 @@ export function planJson(lp: LivePlan, target?: string): Record<string, unknown>
 }
 
 /** The apply result as JSON. */
-export function applyJson(r: ApplyResult, target?: string): Record<string, unknown> {
+export function applyJson(r: KafkaApplyResult, target?: string): Record<string, unknown> {
   return {
     plan: planJson(r.planned, target),
     done: r.done,
     verified: r.verified,
-    remaining: driftOf(r.after.plan),
+    remaining: planDrift(r.after.plan),
     stats: { durationMs: Math.round(r.stats.durationMs), requests: r.stats.requests },
   };
 }

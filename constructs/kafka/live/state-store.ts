@@ -7,17 +7,22 @@
  */
 import { randomBytes } from 'node:crypto';
 import { LiveKafka } from './client';
-import { emptyState, encodeRecord, foldRecords, STATE_TOPIC, StateRecords, StateWrite } from './state';
+import { retryTransient, waitForLeaders } from './reader';
+import { emptyStateRecords, encodeRecord, foldRecords, STATE_TOPIC, StateRecords, StateWrite } from './state';
 
 /** Reads the state of one environment and cluster. `exists`: whether the state topic exists (from metadata). */
 export async function readState(live: LiveKafka, env: string, cluster: string, exists: boolean, timeoutMs = 60_000): Promise<StateRecords> {
-  if (!exists) return emptyState();
+  if (!exists) return emptyStateRecords();
+  return retryTransient(() => readOnce(live, env, cluster, timeoutMs), timeoutMs);
+}
+
+async function readOnce(live: LiveKafka, env: string, cluster: string, timeoutMs: number): Promise<StateRecords> {
   const offsets = await live.admin.fetchTopicOffsets(STATE_TOPIC);
   const ends = new Map<number, bigint>();
   for (const o of offsets) {
     if (BigInt(o.high) > BigInt(o.low)) ends.set(o.partition, BigInt(o.high));
   }
-  if (ends.size === 0) return emptyState();
+  if (ends.size === 0) return emptyStateRecords();
 
   const records: { key: string; value: string | null }[] = [];
   const consumer = live.kafka.consumer({
@@ -26,9 +31,10 @@ export async function readState(live: LiveKafka, env: string, cluster: string, e
     maxWaitTimeInMs: 100,
     sessionTimeout: 30_000,
     rebalanceTimeout: 30_000,
-    retry: { retries: 3 },
+    // Never restart in the background after a crash: readState retries the whole read instead.
+    retry: { retries: 3, restartOnFailure: async () => false },
   });
-  live.count(consumer as any);
+  live.count(consumer as any, 'state:');
   let timer: NodeJS.Timeout | undefined;
   try {
     await consumer.connect();
@@ -63,7 +69,7 @@ export async function readState(live: LiveKafka, env: string, cluster: string, e
 export async function ensureStateTopic(live: LiveKafka, exists: boolean, brokerCount: number): Promise<boolean> {
   if (exists) return false;
   await live.admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     timeout: 30_000,
     topics: [{
       topic: STATE_TOPIC,
@@ -76,6 +82,7 @@ export async function ensureStateTopic(live: LiveKafka, exists: boolean, brokerC
       ],
     }],
   });
+  await waitForLeaders(live, [STATE_TOPIC], 30_000);
   return true;
 }
 
@@ -83,7 +90,7 @@ export async function ensureStateTopic(live: LiveKafka, exists: boolean, brokerC
 export async function writeState(live: LiveKafka, writes: readonly StateWrite[], batchSize = 2_000): Promise<void> {
   if (writes.length === 0) return;
   const producer = live.kafka.producer({ allowAutoTopicCreation: false, retry: { retries: 5 } });
-  live.count(producer as any);
+  live.count(producer as any, 'state:');
   await producer.connect();
   try {
     for (let i = 0; i < writes.length; i += batchSize) {

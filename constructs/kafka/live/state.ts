@@ -38,7 +38,7 @@ export interface StateRecords {
 }
 
 /** An empty state (nothing applied yet). */
-export function emptyState(): StateRecords {
+export function emptyStateRecords(): StateRecords {
   return { topics: new Map(), users: new Map() };
 }
 

@@ -175,8 +175,12 @@ export function freePort(): Promise<number> {
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url without padding (like `kafka-storage random-uuid`). */
+/** A KRaft cluster id. Like Kafka's Uuid.randomUuid, never one starting with '-' (the storage tool reads it as a flag). */
 function newClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function tail(file: string, lines: number): string {

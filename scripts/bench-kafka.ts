@@ -1,0 +1,182 @@
+/**
+ * Benchmark of the pull model against a REAL broker (the test harness: KRaft, SASL/SCRAM, ACLs enforced).
+ *
+ *   npx ts-node --swc scripts/bench-kafka.ts [--topics 10000] [--acls 10000] [--apply 1000] [--version 4.3.1]
+ *
+ * 1. Puts N topics and M ACL bindings on the broker (directly with kafkajs; not measured).
+ * 2. Writes a dist declaring all of them (N KafkaTopic files, M/10 KafkaUser files with 10 bindings each),
+ *    with a few differences so the plan has something to say.
+ * 3. Measures `plan` (dist loading, cluster read, planning) and counts the admin requests, for several
+ *    DescribeConfigs batch sizes, and for a tenth of the topics (round trips must not grow with topics).
+ * 4. Measures `apply` creating K new topics (with configs).
+ * Prints the figures; asserts nothing (a benchmark is not a test).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { applyLive, LiveKafka, loadDesiredState, planLive, waitForLeaders } from '../constructs/kafka/live';
+import { KAFKA_VERSIONS, startBroker } from '../test/support/kafka/broker';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const TOPICS = arg('topics', 10_000);
+const ACLS = arg('acls', 10_000);
+const APPLY = arg('apply', 1_000);
+const versionArg = process.argv.indexOf('--version');
+const VERSION = versionArg > 0 ? process.argv[versionArg + 1] : KAFKA_VERSIONS.current;
+
+const ms = (t: number) => `${(t / 1000).toFixed(2)} s`;
+
+function writeDist(dir: string, topics: number, users: number, extraTopics: number): void {
+  const base = path.join(dir, 'manifests', 'bench', 'kafka');
+  fs.mkdirSync(base, { recursive: true });
+  const topicYaml = (name: string, config: string) => `apiVersion: kafka.strimzi.io/v1
+kind: KafkaTopic
+metadata:
+  name: ${name}
+  namespace: kafka
+  labels:
+    strimzi.io/cluster: main
+  annotations:
+    dataops.cdk8s.io/removal-policy: retain
+spec:
+  topicName: ${name}
+  partitions: 1
+  replicas: 1
+  config:
+${config}`;
+  for (let i = 0; i < topics; i++) {
+    // Every 100th topic declares a different retention: the plan has 1% config changes.
+    const retention = i % 100 === 0 ? 172800000 : 86400000;
+    fs.writeFileSync(path.join(base, `kafkatopic.bench.t${i}.yaml`), topicYaml(`bench.t${i}`, `    retention.ms: ${retention}\n    cleanup.policy: delete\n`));
+  }
+  for (let i = 0; i < extraTopics; i++) {
+    fs.writeFileSync(path.join(base, `kafkatopic.bench.new${i}.yaml`), topicYaml(`bench.new${i}`, '    retention.ms: 86400000\n    segment.ms: 3600000\n'));
+  }
+  for (let u = 0; u < users; u++) {
+    const acls = Array.from({ length: 5 }, (_, k) => `      - resource: { type: topic, name: bench.t${(u * 5 + k) % Math.max(1, topics)}, patternType: literal }
+        operations: [Read, Describe]`).join('\n');
+    fs.writeFileSync(path.join(base, `kafkauser.bench-u${u}.yaml`), `apiVersion: kafka.strimzi.io/v1
+kind: KafkaUser
+metadata:
+  name: bench-u${u}
+  namespace: kafka
+  labels:
+    strimzi.io/cluster: main
+spec:
+  authentication: { type: scram-sha-512 }
+  authorization:
+    type: simple
+    acls:
+${acls}
+`);
+  }
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log(`Kafka ${VERSION}: ${TOPICS} topics, ${ACLS} ACL bindings on the broker; apply creates ${APPLY} topics`);
+  const broker = await startBroker({ version: VERSION, timeoutMs: 180_000 });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-kafka-'));
+  try {
+    console.log(`broker ready on ${broker.bootstrap} in ${ms(broker.lastStartupMs)}`);
+    const kafka = new Kafka({ clientId: 'bench-setup', brokers: [broker.bootstrap], sasl: broker.sasl, logLevel: logLevel.NOTHING, requestTimeout: 120_000 });
+    const admin = kafka.admin();
+    await admin.connect();
+
+    // --- setup (not measured)
+    let t = Date.now();
+    const users = Math.ceil(ACLS / 10);
+    for (let i = 0; i < TOPICS; i += 1000) {
+      const names = Array.from({ length: Math.min(1000, TOPICS - i) }, (_, k) => `bench.t${i + k}`);
+      await admin.createTopics({
+        waitForLeaders: false, timeout: 120_000,
+        topics: names.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '86400000' }, { name: 'cleanup.policy', value: 'delete' }] })),
+      });
+    }
+    const acl = [];
+    for (let u = 0; u < users; u++) {
+      for (let k = 0; k < 5; k++) {
+        for (const operation of [3, 8]) {
+          acl.push({ resourceType: 2, resourceName: `bench.t${(u * 5 + k) % Math.max(1, TOPICS)}`, resourcePatternType: 3, principal: `User:bench-u${u}`, host: '*', operation, permissionType: 3 });
+        }
+      }
+    }
+    for (let i = 0; i < acl.length; i += 2000) await admin.createAcls({ acl: acl.slice(i, i + 2000) as any });
+    // ACLs reach the broker's authorizer asynchronously: wait until all are visible.
+    for (let seen = -1; seen < acl.length;) {
+      const r = await admin.describeAcls({ resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1 } as any);
+      seen = r.resources.reduce((n: number, x: any) => n + x.acls.filter((a: any) => a.principal.startsWith('User:bench-u')).length, 0);
+      if (seen < acl.length) await new Promise((res) => setTimeout(res, 500));
+    }
+    const setupLive = await LiveKafka.connect({ brokers: [broker.bootstrap], sasl: broker.sasl, requestTimeout: 120_000 });
+    await waitForLeaders(setupLive, Array.from({ length: TOPICS }, (_, i) => `bench.t${i}`), 300_000);
+    await setupLive.disconnect();
+    console.log(`setup: ${TOPICS} topics and ${acl.length} ACL bindings created in ${ms(Date.now() - t)}`);
+    await admin.disconnect();
+
+    // --- plan
+    t = Date.now();
+    writeDist(tmp, TOPICS, users, APPLY);
+    console.log(`dist written (${TOPICS + APPLY} KafkaTopic + ${users} KafkaUser files) in ${ms(Date.now() - t)}`);
+    const live = await LiveKafka.connect({ brokers: [broker.bootstrap], sasl: broker.sasl, requestTimeout: 120_000 });
+    try {
+      t = Date.now();
+      const desired = loadDesiredState({ distDir: tmp });
+      const loadMs = Date.now() - t;
+      console.log(`\nplan (${desired.topics.length} desired topics, ${desired.users.length} users):`);
+      console.log(`  load dist: ${ms(loadMs)}`);
+      for (const batch of [undefined, 10_000, 2_500, 1_000, 500]) {
+        // Without the new topics, so every desired topic exists and has its configs described.
+        const existing = { ...desired, topics: desired.topics.filter((x) => !x.name.startsWith('bench.new')) };
+        const r = await planLive(live, existing, { describeConfigsBatch: batch });
+        console.log(`  DescribeConfigs batch ${String(batch ?? 'default').padStart(7)}: read+plan ${ms(r.stats.durationMs)} ${JSON.stringify(r.stats.phases)}, ${r.stats.requests.total} requests ` +
+          `(${Object.entries(r.stats.requests.byApi).map(([k, v]) => `${k} ${v}`).join(', ')}); ` +
+          `${r.plan.updates.length} updates, ${r.actual.acls.length} ACLs read`);
+      }
+      const tenth = { ...desired, topics: desired.topics.filter((x) => !x.name.startsWith('bench.new')).slice(0, Math.ceil(TOPICS / 10)) };
+      const small = await planLive(live, tenth);
+      console.log(`  with ${tenth.topics.length} desired topics (default batches): read+plan ${ms(small.stats.durationMs)}, ${small.stats.requests.total} requests`);
+      t = Date.now();
+      const full = await planLive(live, desired);
+      console.log(`  full plan incl. ${APPLY} creates: ${ms(Date.now() - t)} (+ ${ms(loadMs)} loading dist), ${full.stats.requests.total} requests; ` +
+        `${full.plan.creates.length} creates, ${full.plan.updates.length} updates, ${full.plan.aclCreates.length} ACL creates`);
+
+      // --- apply: creates the new topics (and the 1% config changes)
+      t = Date.now();
+      const steps: string[] = [];
+      let stepStart = Date.now();
+      const applied = await applyLive(live, desired, {
+        planned: full,
+        onEvent: (e) => {
+          if (e.type === 'step-progress' && e.pending !== undefined) steps.push(`(verify: ${e.pending} pending at ${ms(Date.now() - stepStart)})`);
+          if (e.type === 'step-start') stepStart = Date.now();
+          if (e.type === 'step-done') steps.push(`${e.step} ${ms(Date.now() - stepStart)}`);
+        },
+      });
+      console.log(`\napply: ${ms(Date.now() - t)} (${applied.done.topicsCreated} topics created, ${applied.done.configsAltered} configs altered, ` +
+        `${applied.done.stateRecordsWritten} state records written, verified ${applied.verified}), ${applied.stats.requests.total} requests ` +
+        `(${Object.entries(applied.stats.requests.byApi).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+      console.log(`  steps: ${steps.join(', ')}`);
+      t = Date.now();
+      const again = await planLive(live, desired);
+      console.log(`plan after apply (reads the ${again.state.topics.size + again.state.users.size} state records too): ${ms(Date.now() - t)}, ` +
+        `phases ${JSON.stringify(again.stats.phases)}, ${again.stats.requests.total} requests (${Object.entries(again.stats.requests.byApi).map(([k, v]) => `${k} ${v}`).join(', ')}), ` +
+        `changes: ${again.plan.creates.length + again.plan.updates.length + again.plan.aclCreates.length}`);
+    } finally {
+      await live.disconnect();
+    }
+  } finally {
+    await broker.destroy();
+    fs.rmSync(tmp, { recursive: true, force: true });
+    console.log(`\ntotal ${ms(Date.now() - started)}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

@@ -1,0 +1,406 @@
+/**
+ * plan / apply / drift / import against a REAL Kafka broker (KRaft, SASL/SCRAM, StandardAuthorizer), for
+ * both supported Kafka lines. One broker per version, shared by the tests of this file; each test uses its
+ * own environment name (state records) and topic/user names, so tests don't see each other's objects as
+ * anything but unmanaged. If the broker cannot start, beforeAll throws and every test fails.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  applyLive, DesiredState, desiredStateFromObjects, importCluster, KafkaApplyError, KafkaApplyEvent, LiveKafka, loadDesiredState, planDrift,
+  planHasChanges, planLive, readState,
+} from '../../../../constructs/kafka/live';
+import { TOPIC_CONFIG_NAMES } from '../../../../constructs/kafka/topic-config';
+import { main } from '../../../../synth/cli';
+import { KAFKA_VERSIONS, startBroker, type BrokerHandle } from '../../../support/kafka/broker';
+import { eventually, kafkaTopic, kafkaUser, synthesizeCode } from './helpers';
+
+const BROKER_TIMEOUT = 300_000;
+const TEST_TIMEOUT = 180_000;
+
+function desired(env: string, objects: object[]): DesiredState {
+  return desiredStateFromObjects(objects.map((object, i) => ({ file: `${env}-${i}.yaml`, object })), { env, cluster: 'main' });
+}
+
+/** A value for every topic config our constructs can emit (valid on a single broker without tiered storage). */
+const CONFIG_SAMPLES: Record<string, string> = {
+  'retention.ms': '604800000',
+  'retention.bytes': '1073741824',
+  'cleanup.policy': 'compact,delete',
+  'compression.type': 'zstd',
+  'min.insync.replicas': '1',
+  'max.message.bytes': '2097152',
+  'segment.bytes': '16777216',
+  'segment.ms': '3600000',
+  'message.timestamp.type': 'LogAppendTime',
+  'delete.retention.ms': '86400000',
+  'min.compaction.lag.ms': '60000',
+  'max.compaction.lag.ms': '604800000',
+  'min.cleanable.dirty.ratio': '0.3',
+  'unclean.leader.election.enable': 'false',
+  'local.retention.ms': '86400000',
+  'local.retention.bytes': '536870912',
+  'message.timestamp.before.max.ms': '86400000',
+  'message.timestamp.after.max.ms': '3600000',
+};
+
+describe.each([
+  ['current', KAFKA_VERSIONS.current],
+  ['legacy', KAFKA_VERSIONS.legacy],
+])('live Kafka (%s: %s)', (_label, version) => {
+  let broker: BrokerHandle;
+  let kafka: Kafka;
+  let admin: Admin;
+  const open: LiveKafka[] = [];
+
+  const connect = async (retries = 3): Promise<LiveKafka> => {
+    const live = await LiveKafka.connect({ brokers: [broker.bootstrap], sasl: broker.sasl, retries, connectionTimeout: 3_000, requestTimeout: 30_000 });
+    open.push(live);
+    return live;
+  };
+
+  beforeAll(async () => {
+    broker = await startBroker({ version });
+    kafka = new Kafka({ clientId: 'live-test', brokers: [broker.bootstrap], sasl: broker.sasl, logLevel: logLevel.NOTHING });
+    admin = kafka.admin();
+    await admin.connect();
+  }, BROKER_TIMEOUT);
+
+  /** Creates topics by hand (outside the reconciler) and waits until the broker serves them. */
+  const createTopics = async (names: string[], configEntries: { name: string; value: string }[] = []) => {
+    await admin.createTopics({ waitForLeaders: false, topics: names.map((topic) => ({ topic, numPartitions: 1, replicationFactor: 1, configEntries })) });
+    await eventually(async () => {
+      const md = await admin.fetchTopicMetadata({ topics: names });
+      if (!md.topics.every((t) => t.partitions.every((p) => p.leader >= 0))) throw new Error('no leader yet');
+    });
+  };
+
+  afterAll(async () => {
+    for (const l of open) await l.disconnect();
+    await admin?.disconnect().catch(() => undefined);
+    await broker?.destroy();
+  }, BROKER_TIMEOUT);
+
+  it('plan → apply → plan is empty; a second apply changes nothing (idempotent)', async () => {
+    const live = await connect();
+    const d = desired('roundtrip', [
+      kafkaTopic('rt.orders', { partitions: 3, replicas: 1, config: { 'retention.ms': 86400000, 'cleanup.policy': 'delete', 'max.message.bytes': 2097152 } }),
+      kafkaTopic('rt.events', { config: { 'cleanup.policy': 'compact' } }, { removalPolicy: 'destroy' }),
+      kafkaUser('rt-app', [
+        { resource: { type: 'topic', name: 'rt.orders', patternType: 'literal' }, operations: ['Read', 'Describe'] },
+        { resource: { type: 'group', name: 'rt-', patternType: 'prefix' }, operations: ['Read'] },
+        { resource: { type: 'cluster' }, operations: ['IdempotentWrite'] },
+      ]),
+      kafkaUser('rt-tls', [{ resource: { type: 'topic', name: 'rt.events' }, operations: ['Write'], type: 'deny', host: '10.1.2.3' }], { authentication: 'tls' }),
+    ]);
+    const before = await planLive(live, d);
+    expect(before.plan.creates.map((c) => [c.topic, c.partitions, c.replicas])).toEqual([['rt.events', 1, 1], ['rt.orders', 3, 1]]);
+    expect(before.plan.aclCreates).toHaveLength(5);
+
+    const applied = await applyLive(live, d);
+    expect(applied.done).toMatchObject({ topicsCreated: 2, aclsCreated: 5, configsAltered: 0 });
+    expect(applied.verified).toBe(true);
+
+    // What the cluster holds now, read independently of the reconciler.
+    const md = await admin.fetchTopicMetadata({ topics: ['rt.orders'] });
+    expect(md.topics[0].partitions).toHaveLength(3);
+    const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'rt.orders' }] });
+    const overrides = Object.fromEntries(cfg.resources[0].configEntries.filter((e) => e.configSource === 1).map((e) => [e.configName, e.configValue]));
+    expect(overrides).toEqual({ 'cleanup.policy': 'delete', 'max.message.bytes': '2097152', 'retention.ms': '86400000' });
+    const acls = await admin.describeAcls({ resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1, principal: 'User:CN=rt-tls' } as any);
+    expect(acls.resources.flatMap((r: any) => r.acls.map((a: any) => `${r.resourceName} ${a.operation} ${a.permissionType} ${a.host}`))).toEqual(['rt.events 4 2 10.1.2.3']);
+
+    const after = await planLive(live, d);
+    expect(planHasChanges(after.plan)).toBe(false);
+    expect(planDrift(after.plan)).toEqual([]);
+    expect(after.pendingStateWrites).toEqual([]);
+    const again = await applyLive(live, d);
+    expect(again.done).toEqual({ topicsCreated: 0, partitionsIncreased: 0, configsAltered: 0, aclsCreated: 0, aclsDeleted: 0, topicsDeleted: 0, stateRecordsWritten: 0 });
+
+    // The state topic remembers the removal policies.
+    const state = await readState(live, 'roundtrip', 'main', true);
+    expect(state.topics.get('rt.events')?.removalPolicy).toBe('destroy');
+    expect(state.topics.get('rt.orders')).toEqual({ kind: 'topic', name: 'rt.orders', removalPolicy: 'retain', configKeys: ['cleanup.policy', 'max.message.bytes', 'retention.ms'] });
+    expect(state.users.get('User:rt-app')?.acls).toHaveLength(4);
+  }, TEST_TIMEOUT);
+
+  it('plans with the same round trips for 1 and 30 topics', async () => {
+    await createTopics(Array.from({ length: 31 }, (_, i) => `trips.${i}`));
+    // A fresh connection each (the first read on a connection also narrows kafkajs' metadata refreshes).
+    const one = await planLive(await connect(), desired('trips-a', [kafkaTopic('trips.0', { partitions: 1, replicas: 1 })]));
+    const many = await planLive(await connect(), desired('trips-b', Array.from({ length: 30 }, (_, i) => kafkaTopic(`trips.${i + 1}`, { partitions: 1, replicas: 1 }))));
+    expect(many.stats.requests.byApi.DescribeConfigs).toBe(1);
+    expect(many.stats.requests.byApi.DescribeAcls).toBe(1);
+    // Every API is sent equally often, except Metadata: kafkajs decides itself when its cached metadata is stale
+    // (admin: ±1), and the state reader (a kafkajs consumer, 'state:*') refreshes on its own schedule.
+    const without = (byApi: Readonly<Record<string, number>>) => Object.fromEntries(Object.entries(byApi).filter(([k]) => !k.endsWith('Metadata')));
+    expect(without(many.stats.requests.byApi)).toEqual(without(one.stats.requests.byApi));
+    expect(Math.abs(many.stats.requests.byApi.Metadata - one.stats.requests.byApi.Metadata)).toBeLessThanOrEqual(1);
+    expect(Object.keys(many.stats.requests.byApi).filter((k) => !k.startsWith('state:')).sort()).toEqual(['DescribeAcls', 'DescribeConfigs', 'ListOffsets', 'Metadata']);
+  }, TEST_TIMEOUT);
+
+  it('accepts every topic config key our constructs can emit', async () => {
+    expect(Object.keys(CONFIG_SAMPLES).sort()).toEqual(Object.values(TOPIC_CONFIG_NAMES).sort());
+    const results: Record<string, string> = {};
+    for (const [key, value] of Object.entries(CONFIG_SAMPLES)) {
+      const topic = `cfg.${key}`;
+      try {
+        await createTopics([topic], [{ name: key, value }]);
+        results[key] = 'accepted';
+      } catch (e) {
+        const err = e as any;
+        results[key] = `rejected: ${err.errors?.[0]?.message ?? err.message}`;
+      }
+    }
+    // eslint-disable-next-line no-console
+    console.log(`Kafka ${version} topic config keys:`, results);
+    expect(Object.entries(results).filter(([, r]) => r !== 'accepted')).toEqual([]);
+    // And the values read back compare equal (no perpetual diff on any key).
+    const live = await connect();
+    const d = desired('cfg', Object.entries(CONFIG_SAMPLES).map(([k, v]) => kafkaTopic(`cfg.${k}`, { partitions: 1, replicas: 1, config: { [k]: v } })));
+    expect(planDrift((await planLive(live, d)).plan)).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  it('changes partitions and configs without losing a message; keeps overrides it never set, removes the ones it did', async () => {
+    const live = await connect();
+    const v1 = desired('change', [kafkaTopic('chg.orders', { partitions: 2, replicas: 1, config: { 'retention.ms': 3600000, 'segment.ms': 600000 } })]);
+    await applyLive(live, v1);
+    // Someone sets an override by hand (kafkajs' alterConfigs replaces all overrides, so resend the others).
+    await admin.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: 'chg.orders', configEntries: [
+      { name: 'retention.ms', value: '3600000' }, { name: 'segment.ms', value: '600000' }, { name: 'retention.bytes', value: '1073741824' }] }] } as any);
+
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const sent = Array.from({ length: 200 }, (_, i) => ({ key: `k${i}`, value: `message ${i}`, partition: i % 2 }));
+    await producer.send({ topic: 'chg.orders', acks: -1, messages: sent });
+    await producer.disconnect();
+
+    const v2 = desired('change', [kafkaTopic('chg.orders', { partitions: 4, replicas: 1, config: { 'retention.ms': 604800000, 'max.message.bytes': 2097152 } })]);
+    const planned = await eventually(async () => {
+      const p = await planLive(live, v2);
+      if (p.plan.unmanagedOverrides.length === 0) throw new Error('hand-set override not visible yet');
+      return p;
+    });
+    expect(planned.plan.updates).toEqual([{
+      topic: 'chg.orders',
+      partitions: { from: 2, to: 4 },
+      configChanges: [
+        { key: 'max.message.bytes', from: '1048588', fromDefault: true, to: '2097152' },
+        { key: 'retention.ms', from: '3600000', fromDefault: false, to: '604800000' },
+        { key: 'segment.ms', from: '600000', fromDefault: false, to: undefined },
+      ],
+      alterConfig: { 'max.message.bytes': '2097152', 'retention.bytes': '1073741824', 'retention.ms': '604800000' },
+    }]);
+    expect(planDrift(planned.plan)).toContain('topic chg.orders: override retention.bytes=1073741824 is not in dist');
+
+    const applied = await applyLive(live, v2, { planned });
+    expect(applied.done).toMatchObject({ partitionsIncreased: 1, configsAltered: 1 });
+    expect(applied.verified).toBe(true);
+    const cfg = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: 'chg.orders' }] });
+    const overrides = Object.fromEntries(cfg.resources[0].configEntries.filter((e) => e.configSource === 1).map((e) => [e.configName, e.configValue]));
+    expect(overrides).toEqual({ 'max.message.bytes': '2097152', 'retention.bytes': '1073741824', 'retention.ms': '604800000' });
+    expect((await admin.fetchTopicMetadata({ topics: ['chg.orders'] })).topics[0].partitions).toHaveLength(4);
+
+    // Every message produced before the change is still there.
+    const consumer = kafka.consumer({ groupId: `chg-${version}`, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
+    await consumer.connect();
+    await consumer.subscribe({ topics: ['chg.orders'], fromBeginning: true });
+    const received = new Set<string>();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${received.size} of 200 messages after 60 s`)), 60_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          received.add(`${message.key}=${message.value}`);
+          if (received.size === sent.length) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+    await consumer.disconnect();
+    expect([...received].sort()).toEqual(sent.map((m) => `${m.key}=${m.value}`).sort());
+    // The hand-set override is still reported as drift, and nothing else.
+    expect(planDrift((await planLive(live, v2)).plan)).toEqual(['topic chg.orders: override retention.bytes=1073741824 is not in dist']);
+  }, TEST_TIMEOUT);
+
+  it('refuses partition decreases and replication factor changes, and reports them as drift', async () => {
+    const live = await connect();
+    await applyLive(live, desired('refuse', [kafkaTopic('ref.t', { partitions: 4, replicas: 1 })]));
+    const d = desired('refuse', [kafkaTopic('ref.t', { partitions: 2, replicas: 1 }), kafkaTopic('ref.rf', { partitions: 1, replicas: 3 })]);
+    const p = await planLive(live, d);
+    expect(p.plan.refused.map((r) => `${r.object}: ${r.change}`)).toEqual(['topic ref.rf: create', 'topic ref.t: partitions 4 → 2']);
+    const r = await applyLive(live, d);
+    expect(r.done.partitionsIncreased + r.done.topicsCreated).toBe(0);
+    expect((await admin.fetchTopicMetadata({ topics: ['ref.t'] })).topics[0].partitions).toHaveLength(4);
+    expect(planDrift(r.after.plan)).toEqual([
+      'topic ref.rf: create (needs 3 replicas but the cluster has 1 broker(s))',
+      'topic ref.t: partitions 4 → 2 (Kafka cannot decrease partitions; keep 4 in the code, or create a new topic and migrate)',
+    ]);
+  }, TEST_TIMEOUT);
+
+  it('prunes only what was recorded with DESTROY, and only with --prune', async () => {
+    const live = await connect();
+    await createTopics(['prune.never-managed']);
+    await applyLive(live, desired('prune', [
+      kafkaTopic('prune.destroy', { partitions: 1, replicas: 1 }, { removalPolicy: 'destroy' }),
+      kafkaTopic('prune.retain', { partitions: 1, replicas: 1 }, { removalPolicy: 'retain' }),
+      kafkaUser('prune-gone', [{ resource: { type: 'topic', name: 'prune.destroy' }, operations: ['Read'] }], { removalPolicy: 'destroy' }),
+      kafkaUser('prune-kept', [{ resource: { type: 'topic', name: 'prune.retain' }, operations: ['Read'] }], { removalPolicy: 'retain' }),
+    ]));
+    const empty = desiredStateFromObjects([], { env: 'prune', cluster: 'main' });
+
+    const noPrune = await applyLive(live, empty);
+    expect(noPrune.done.topicsDeleted + noPrune.done.aclsDeleted).toBe(0);
+    const reasons = (p: typeof noPrune.planned.plan) => Object.fromEntries(p.removals.map((r) => [r.name, `${r.action}: ${r.reason}`]));
+    expect(reasons(noPrune.planned.plan)).toEqual({
+      'prune.destroy': 'skip: removed from dist; recorded with RemovalPolicy.DESTROY; deleted only with --prune',
+      'prune.retain': 'skip: not marked removable (RemovalPolicy.RETAIN)',
+      'User:prune-gone ALLOW Read topic:prune.destroy': 'skip: KafkaUser removed from dist; recorded with RemovalPolicy.DESTROY; deleted only with --prune',
+      'User:prune-kept ALLOW Read topic:prune.retain': 'skip: KafkaUser removed from dist; not marked removable (RemovalPolicy.RETAIN)',
+    });
+    expect(noPrune.planned.plan.unmanaged.topics).toContain('prune.never-managed');
+
+    const pruned = await applyLive(live, empty, { prune: true });
+    expect(pruned.done).toMatchObject({ topicsDeleted: 1, aclsDeleted: 1 });
+    expect(reasons(pruned.planned.plan)['prune.destroy']).toBe('delete: removed from dist; recorded with RemovalPolicy.DESTROY');
+    const names = await admin.listTopics();
+    expect(names).not.toContain('prune.destroy');
+    expect(names).toEqual(expect.arrayContaining(['prune.retain', 'prune.never-managed']));
+    // The deleted topic's record is gone; the retained ones are still remembered.
+    const state = await readState(live, 'prune', 'main', true);
+    expect([...state.topics.keys()]).toEqual(['prune.retain']);
+    expect([...state.users.keys()]).toEqual(['User:prune-kept']);
+    // A second prune has nothing left to do.
+    expect((await applyLive(live, empty, { prune: true })).done.topicsDeleted).toBe(0);
+  }, TEST_TIMEOUT);
+
+  it('converges after the broker stops in the middle of apply', async () => {
+    let live = await connect(1);
+    const base = [kafkaTopic('crash.existing', { partitions: 1, replicas: 1, config: { 'retention.ms': 3600000 } })];
+    await applyLive(live, desired('crash', base));
+    const target = desired('crash', [
+      kafkaTopic('crash.existing', { partitions: 1, replicas: 1, config: { 'retention.ms': 7200000, 'cleanup.policy': 'compact' } }),
+      ...['a', 'b', 'c'].map((x) => kafkaTopic(`crash.new.${x}`, { partitions: 2, replicas: 1, config: { 'segment.ms': 600000 } }, { removalPolicy: 'destroy' })),
+      kafkaUser('crash-app', [{ resource: { type: 'topic', name: 'crash.', patternType: 'prefix' }, operations: ['Read', 'Write'] }]),
+    ]);
+    const events: string[] = [];
+    const stopAfterCreates = async (e: KafkaApplyEvent) => {
+      events.push(`${e.type} ${e.step}`);
+      if (e.type === 'step-done' && e.step === 'create-topics') await broker.stop();
+    };
+    const failed = await applyLive(live, target, { onEvent: stopAfterCreates }).then(() => undefined, (e) => e);
+    expect(failed).toBeInstanceOf(KafkaApplyError);
+    expect((failed as KafkaApplyError).step).toBe('alter-configs');
+    expect((failed as KafkaApplyError).completed).toMatchObject({ topicsCreated: 3, configsAltered: 0, aclsCreated: 0 });
+    expect(events).toEqual(['step-start create-topics', 'step-progress create-topics', 'step-done create-topics', 'step-start alter-configs']);
+
+    await broker.start();
+    live = await connect();
+    const resumed = await planLive(live, target);
+    expect(resumed.plan.creates).toEqual([]); // created before the crash: not created twice
+    expect(resumed.plan.updates.map((u) => u.topic)).toEqual(['crash.existing']);
+    expect(resumed.plan.aclCreates).toHaveLength(2);
+    const second = await applyLive(live, target, { planned: resumed });
+    expect(second.done).toMatchObject({ topicsCreated: 0, configsAltered: 1, aclsCreated: 2 });
+    expect(second.verified).toBe(true);
+    expect(planHasChanges((await planLive(live, target)).plan)).toBe(false);
+    // Nothing lost: the new topics were recorded (with their removal policy) right after creation.
+    const state = await readState(live, 'crash', 'main', true);
+    expect([...state.topics.values()].filter((t) => t.removalPolicy === 'destroy').map((t) => t.name)).toEqual(['crash.new.a', 'crash.new.b', 'crash.new.c']);
+    expect(state.topics.get('crash.existing')?.configKeys).toEqual(['cleanup.policy', 'retention.ms']);
+  }, TEST_TIMEOUT);
+
+  it('imports a cluster into code that synthesizes to an empty plan', async () => {
+    await createTopics(['imp.orders'], [{ name: 'retention.ms', value: '86400000' }, { name: 'cleanup.policy', value: 'compact,delete' }]);
+    await createTopics(['imp.plain']);
+    await admin.createAcls({ acl: [
+      { resourceType: 2, resourceName: 'imp.orders', resourcePatternType: 3, principal: 'User:imp-app', host: '*', operation: 3, permissionType: 3 },
+      { resourceType: 2, resourceName: 'imp.orders', resourcePatternType: 3, principal: 'User:imp-app', host: '*', operation: 8, permissionType: 3 },
+      { resourceType: 3, resourceName: 'imp-', resourcePatternType: 4, principal: 'User:imp-app', host: '*', operation: 3, permissionType: 3 },
+    ] as any });
+    const live = await connect();
+    const result = await eventually(async () => {
+      const r = await importCluster(live, { bootstrap: broker.bootstrap, include: /^imp\./, env: 'imported' });
+      if (r.acls < 3) throw new Error('ACLs not visible yet');
+      return r;
+    });
+    expect(result).toMatchObject({ topics: 2, users: 1, acls: 3, skipped: [] });
+    expect(result.code).toContain("extraConfig: { 'cleanup.policy': 'compact,delete', 'retention.ms': '86400000' }");
+    const dist = synthesizeCode(result.code);
+    try {
+      const d = loadDesiredState({ distDir: dist });
+      expect(d.topics.map((t) => t.name)).toEqual(['imp.orders', 'imp.plain']);
+      const p = await planLive(live, d);
+      expect(planHasChanges(p.plan)).toBe(false);
+      expect(planDrift(p.plan)).toEqual([]);
+    } finally {
+      fs.rmSync(dist, { recursive: true, force: true });
+    }
+  }, TEST_TIMEOUT);
+
+  it("applies the repository example's dev environment (examples/data-platform/dist), then plans nothing", async () => {
+    const live = await connect();
+    const d = loadDesiredState({ distDir: path.join(__dirname, '../../../../examples/data-platform/dist'), env: 'dev' });
+    expect(d.topics.length).toBeGreaterThan(0);
+    const r = await applyLive(live, d);
+    expect(r.done.topicsCreated).toBe(d.topics.length);
+    expect(r.done.aclsCreated).toBe(d.users.reduce((n, u) => n + (u.acls?.length ?? 0), 0));
+    expect(r.verified).toBe(true);
+    expect(planDrift((await planLive(live, d)).plan)).toEqual([]);
+  }, TEST_TIMEOUT);
+
+  it('runs as `synth kafka plan|apply|drift` on a dist folder, with credentials from the environment', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'k7-cli-'));
+    const write = (file: string, o: object) => {
+      fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+      fs.writeFileSync(path.join(dir, file), JSON.stringify(o));
+    };
+    write('manifests/clienv/kafka/kafkatopic.cli.orders.yaml', kafkaTopic('cli.orders', { partitions: 2, replicas: 1, config: { 'retention.ms': 86400000 } }));
+    write('manifests/clienv/kafka/kafkauser.cli-app.yaml', kafkaUser('cli-app', [{ resource: { type: 'topic', name: 'cli.orders' }, operations: ['Read'] }], { quotas: { producerByteRate: 1024 } }));
+    const saved = { ...process.env };
+    Object.assign(process.env, { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: broker.sasl.username, KAFKA_SASL_PASSWORD: broker.sasl.password });
+    const run = async (...args: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const w1 = process.stdout.write;
+      const w2 = process.stderr.write;
+      process.stdout.write = ((c: string) => { stdout += c; return true; }) as any;
+      process.stderr.write = ((c: string) => { stderr += c; return true; }) as any;
+      try {
+        const code = await main(['kafka', ...args, ...(args[0] === 'import' ? [] : ['--dist', dir]), '--bootstrap', broker.bootstrap]);
+        return { code, stdout, stderr };
+      } finally {
+        process.stdout.write = w1;
+        process.stderr.write = w2;
+      }
+    };
+    try {
+      const drift = await run('drift');
+      expect(drift.code).toBe(1);
+      expect(drift.stdout).toContain('topic cli.orders: missing on the cluster');
+      const plan = await run('plan', '--output', 'json');
+      expect(plan.code).toBe(0);
+      const json = JSON.parse(plan.stdout);
+      expect(json).toMatchObject({ env: 'clienv', cluster: 'main', changes: true, creates: [{ topic: 'cli.orders', partitions: 2 }] });
+      expect(json.notices.join('\n')).toMatch(/quotas of User:cli-app .* not managed by the pull model/);
+      const apply = await run('apply');
+      expect(apply.code).toBe(0);
+      expect(apply.stdout).toMatch(/applied: 1 topic\(s\) created, .* 1 ACL\(s\) added/);
+      expect((await run('drift')).code).toBe(0);
+      expect((await run('apply')).stdout).toContain('no changes: the cluster already matches dist');
+      const imported = await run('import', '--out', path.join(dir, 'platform.ts'), '--include', '^cli\\.', '--env', 'clienv');
+      expect(imported.code).toBe(0);
+      expect(imported.stdout).toMatch(/wrote .*platform\.ts: 1 topic\(s\), 1 user\(s\), 1 ACL\(s\)/);
+      expect(fs.readFileSync(path.join(dir, 'platform.ts'), 'utf8')).toContain("new Topic(env, 'cli.orders', { cluster, topicName: 'cli.orders', partitions: 2, replicas: 1, extraConfig: { 'retention.ms': '86400000' }");
+      expect((await run('import', '--out', path.join(dir, 'platform.ts'))).code).toBe(2); // exists: needs --force
+      for (const out of [drift, plan, apply]) expect(out.stdout + out.stderr).not.toContain(broker.sasl.password);
+    } finally {
+      process.env = saved;
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, TEST_TIMEOUT);
+});
