@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IConstruct } from 'constructs';
+import { DataOpsError } from '../errors';
 import { manifestPath } from './layout';
 import { KubeObject } from './manifest';
+import { readOwnedFiles } from './writer';
 import { parseYamlDocuments } from './yaml';
 
 const PREVIOUS = Symbol.for('cdk8s-dataops.previous-output');
@@ -31,17 +33,37 @@ export class PreviousOutput {
     }
   }
 
+  private owned?: ReadonlySet<string>;
+
   private constructor(private readonly outdir: string) {}
 
   /** The object previously written for this identity in an environment, if any. */
   public readObject(environment: string, identity: Pick<KubeObject, 'kind' | 'metadata'>): KubeObject | undefined {
     const file = manifestPath(environment, { apiVersion: '', ...identity } as KubeObject);
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(this.outdir, file), 'utf8');
-    } catch {
-      return undefined;
-    }
-    return parseYamlDocuments(text, file)[0] as KubeObject | undefined;
+    return readPreviousObject(this.outdir, file, (this.owned ??= readOwnedFiles(this.outdir)));
   }
+}
+
+/**
+ * @internal The object the synthesizer previously wrote to `file` (relative to `outdir`). Undefined when there is
+ * none, or the file is not one the synthesizer wrote (a hand-made file in its place is refused later, by the writer),
+ * or it holds no Kubernetes object. A file of ours that is not valid YAML is an error that says how to restore it.
+ */
+export function readPreviousObject(outdir: string, file: string, owned: ReadonlySet<string>): KubeObject | undefined {
+  if (!owned.has(file)) return undefined;
+  const abs = path.join(outdir, file);
+  let text: string;
+  try {
+    text = fs.readFileSync(abs, 'utf8');
+  } catch {
+    return undefined;
+  }
+  let doc: unknown;
+  try {
+    doc = parseYamlDocuments(text, file)[0];
+  } catch (e) {
+    throw new DataOpsError(`${abs} is damaged (${(e as Error).message}); restore it from Git (git checkout -- ${abs}) or delete it`);
+  }
+  const o = doc as Partial<KubeObject> | undefined;
+  return o && typeof o === 'object' && typeof o.kind === 'string' && typeof o.metadata === 'object' && o.metadata !== null ? o as KubeObject : undefined;
 }

@@ -6,10 +6,10 @@ import { Artifacts } from './artifacts';
 import { collectObjects } from './collect';
 import { MANIFESTS_DIR } from './layout';
 import { KubeObject, SynthesizedObject } from './manifest';
-import { PreviousOutput } from './previous';
+import { PreviousOutput, readPreviousObject } from './previous';
 import { outputRules, ruleApplies } from './rules';
 import { compareOutput, OutputComparison, readOwnedFiles, writeOutput, WriteResult } from './writer';
-import { parseYamlDocuments, toYaml } from './yaml';
+import { toYaml } from './yaml';
 
 /** Options of {@link synthesizePlatform}. */
 export interface SynthesizeOptions {
@@ -83,13 +83,14 @@ export function synthesizeEnvironment(env: Environment): SynthesizedObject[] {
 function checkRules(objects: readonly SynthesizedObject[], outdir: string | undefined): void {
   const rules = outputRules();
   const errors: DataOpsError[] = [];
+  let owned: ReadonlySet<string> | undefined;
   for (const o of objects) {
     let previous: KubeObject | null | undefined; // undefined: not read yet, null: none
     for (const rule of rules) {
       if (!ruleApplies(rule, o.object.kind)) continue;
       for (const problem of rule.check?.(o) ?? []) errors.push(new DataOpsError(`${problem} [${rule.id}]`, { constructPath: o.constructPath }));
       if (rule.checkAgainstPrevious && outdir) {
-        if (previous === undefined) previous = readPrevious(outdir, o.file);
+        if (previous === undefined) previous = readPreviousObject(outdir, o.file, (owned ??= readOwnedFiles(outdir))) ?? null;
         if (previous) {
           for (const problem of rule.checkAgainstPrevious(o, previous)) {
             errors.push(new DataOpsError(`${problem} [${rule.id}]`, { constructPath: o.constructPath }));
@@ -100,17 +101,6 @@ function checkRules(objects: readonly SynthesizedObject[], outdir: string | unde
   }
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new AggregateDataOpsError(errors);
-}
-
-function readPrevious(outdir: string, file: string): KubeObject | null {
-  let text: string;
-  try {
-    text = fs.readFileSync(path.join(outdir, file), 'utf8');
-  } catch {
-    return null;
-  }
-  const docs = parseYamlDocuments(text, file);
-  return (docs[0] as KubeObject | undefined) ?? null;
 }
 
 /** With --env, the files of environments not synthesized stay as they are (and stay owned). */

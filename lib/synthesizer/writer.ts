@@ -73,6 +73,7 @@ export function compareOutput(outdir: string, files: ReadonlyMap<string, string>
  */
 export function writeOutput(outdir: string, files: ReadonlyMap<string, string>): WriteResult {
   const target = path.resolve(outdir);
+  assertDedicatedFolder(target);
   recoverInterruptedSwap(target);
   const owned = readOwnedFiles(target);
   const existing = listFiles(target);
@@ -133,6 +134,19 @@ export function writeOutput(outdir: string, files: ReadonlyMap<string, string>):
     throw e;
   }
   return { written: written.sort(), unchanged, removed, foreign: foreign.sort() };
+}
+
+/**
+ * The output folder is replaced as a whole on every write (built beside, then swapped in), so it must be a folder of
+ * its own: never the project (a Git work tree root) or a folder that contains the current directory.
+ */
+function assertDedicatedFolder(target: string): void {
+  const rel = path.relative(target, process.cwd());
+  const containsCwd = rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  if (containsCwd || fs.existsSync(path.join(target, '.git'))) {
+    throw new DataOpsError(`refusing to write into ${target}: it ${containsCwd ? 'contains the current directory' : 'is the root of a Git work tree'}, ` +
+      'and the output folder is replaced as a whole on every synth. Use a folder of its own, such as dist');
+  }
 }
 
 /** The index content for a set of files: sorted, stable, with a trailing newline. */
