@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../eventually';
 import {
   AclOperationTypes,
   AclPermissionTypes,
@@ -31,17 +32,6 @@ function errorTypes(err: unknown): string[] {
   return out;
 }
 
-async function eventually<T>(fn: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
 
 describe.each([
   ['current', KAFKA_VERSIONS.current],
