@@ -42,18 +42,7 @@ export function synthesizeCode(code: string): string {
   return out;
 }
 
-/** Retries `fn` until it stops throwing (for reads of things KRaft propagates asynchronously). */
-export async function eventually<T>(fn: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
+export { eventually } from '../../../support/eventually';
 
 /** A Strimzi KafkaTopic object as the synthesizer writes it. */
 export function kafkaTopic(name: string, spec: { partitions?: number; replicas?: number; config?: Record<string, string | number | boolean> }, options: { removalPolicy?: 'retain' | 'destroy'; cluster?: string } = {}): object {
