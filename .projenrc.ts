@@ -95,6 +95,7 @@ const compilerOptions = {
   sourceMap: true,
   resolveJsonModule: true,
   experimentalDecorators: false,
+  emitDecoratorMetadata: false,
   types: ['node'],
 };
 const sources = ['index.ts', 'testing.ts', 'lib/**/*.ts', 'constructs/**/*.ts', 'synth/**/*.ts'];

@@ -14,7 +14,12 @@ if (typeof global.gc !== 'function' && !process.env.CDK8S_DATAOPS_BENCH_CHILD) {
   process.exit(r.status ?? 1);
 }
 
-require('ts-node').register({ transpileOnly: true, swc: true, compilerOptions: { module: 'commonjs', moduleResolution: 'node' } });
+require('ts-node').register({
+  transpileOnly: true,
+  swc: true,
+  // swc (the WebAssembly build) needs every boolean option spelled out.
+  compilerOptions: { module: 'commonjs', moduleResolution: 'node', sourceMap: true, importHelpers: false, experimentalDecorators: false, emitDecoratorMetadata: false },
+});
 const root = path.join(__dirname, '..');
 try {
   require(path.join(root, 'scripts', 'bench-synth.ts')).main(process.argv.slice(2));

@@ -10,7 +10,12 @@ const root = path.join(__dirname, '..');
 const fromSource = fs.existsSync(path.join(root, 'synth', 'cli.ts'));
 let cli;
 if (fromSource) {
-  require('ts-node').register({ transpileOnly: true, swc: true, compilerOptions: { module: 'commonjs', moduleResolution: 'node' } });
+  // swc (the WebAssembly build) needs every boolean option spelled out; this repository uses no decorators.
+  require('ts-node').register({
+    transpileOnly: true,
+    swc: true,
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node', sourceMap: true, importHelpers: false, experimentalDecorators: false, emitDecoratorMetadata: false },
+  });
   const Module = require('node:module');
   const entries = { 'cdk8s-dataops': path.join(root, 'index.ts'), 'cdk8s-dataops/testing': path.join(root, 'testing.ts') };
   const resolve = Module._resolveFilename;

@@ -10,16 +10,31 @@ export interface LoadedPlatform {
 
 let registered = false;
 
-/** Makes `require` understand TypeScript (ts-node, transpile only: type errors are the type checker's job). */
-export function registerTypeScript(): void {
+/**
+ * Makes `require` understand TypeScript: ts-node, transpile only (type errors are the type checker's job), with swc.
+ * swc needs every boolean option spelled out, so the decorator settings are read from the app's own tsconfig.
+ */
+export function registerTypeScript(appDir: string = process.cwd()): void {
   if (registered) return;
   registered = true;
   if ((process as any)[Symbol.for('ts-node.register.instance')]) return; // already running under ts-node
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('ts-node').register({
-    transpileOnly: true, swc: true,
-    compilerOptions: { module: 'commonjs', moduleResolution: 'node' },
+    transpileOnly: true,
+    swc: true,
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node', sourceMap: true, importHelpers: false, ...decoratorOptions(appDir) },
   });
+}
+
+/** `experimentalDecorators` and `emitDecoratorMetadata` as the nearest tsconfig.json sets them (default false). */
+export function decoratorOptions(dir: string): { experimentalDecorators: boolean; emitDecoratorMetadata: boolean } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const ts = require('typescript') as typeof import('typescript');
+  const file = ts.findConfigFile(dir, ts.sys.fileExists);
+  const options = file
+    ? ts.getParsedCommandLineOfConfigFile(file, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined })?.options
+    : undefined;
+  return { experimentalDecorators: options?.experimentalDecorators === true, emitDecoratorMetadata: options?.emitDecoratorMetadata === true };
 }
 
 /**
@@ -27,7 +42,7 @@ export function registerTypeScript(): void {
  * do nothing here: the command decides what to write. Errors thrown by the app keep their construct path.
  */
 export function loadApp(app: string, outdirOverride?: string): LoadedPlatform[] {
-  registerTypeScript();
+  registerTypeScript(path.dirname(app));
   DataPlatform._setUnderCli(true);
   const before = DataPlatform._registered().length;
   try {

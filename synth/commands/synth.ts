@@ -38,7 +38,7 @@ export function runSynth(flags: AppFlags & { check?: boolean }, out: Output): nu
     }
     const result = synthesis.write();
     const elapsed = performance.now() - started;
-    out.info(`${pc.green('✔')} synthesized ${describeEnvironments(synthesis.objects)} into ${shown} in ${seconds(elapsed)}`);
+    out.info(`${pc.green('✔')} synthesized ${describeEnvironments(platform.environments.map((e) => e.name).filter((e) => !flags.env || flags.env.includes(e)))} into ${shown} in ${seconds(elapsed)}`);
     for (const line of objectsPerKind(synthesis.objects)) out.info(`  ${line}`);
     out.info(`  files: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed` +
       (result.foreign.length ? `, ${result.foreign.length} not ours (kept)` : ''));
@@ -48,8 +48,7 @@ export function runSynth(flags: AppFlags & { check?: boolean }, out: Output): nu
   return code;
 }
 
-function describeEnvironments(objects: readonly SynthesizedObject[]): string {
-  const envs = [...new Set(objects.map((o) => o.environment))];
+function describeEnvironments(envs: readonly string[]): string {
   return `${envs.length} environment${envs.length === 1 ? '' : 's'} (${envs.join(', ') || 'none'})`;
 }
 
