@@ -37,7 +37,7 @@ export interface JobRunProps {
 export interface JobProps extends WorkloadProps, JobRunProps {
   /**
    * Run the Job as an Argo CD hook in this sync phase (with `BeforeHookCreation` and the Flux force annotation).
-   * @default - a plain Job
+   * @default - a plain Job; with `GitOps` delivery ordering on, a `Sync` hook (a Job's template is immutable)
    */
   readonly syncHook?: SyncHookPhase;
 }
