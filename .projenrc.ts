@@ -76,7 +76,8 @@ project.package.addField('exports', {
 });
 // Which app `npx synth` runs in this repository (see README "Configuration").
 project.package.addField('cdk8s-dataops', { app: 'examples/data-platform/main.ts' });
-project.npmignore?.exclude('/test/', '/examples/', '/scripts/', '/.ci/', '/.cache/', '*.ts', '!*.d.ts', '/bench-out/');
+project.npmignore?.exclude('/test/', '/examples/', '/scripts/', '/.ci/', '/.cache/', '*.ts', '!*.d.ts', '/bench-out/',
+  '/vitest.config.mts', '/tsconfig.json', '/tsconfig.dev.json', '/constructs/', '/.venv-dbt/');
 project.npmignore?.include('/out/', '/bin/');
 
 const compilerOptions = {
@@ -127,6 +128,6 @@ project.testTask.spawn(project.tasks.tryFind('typecheck')!);
 project.testTask.exec('vitest run');
 project.addTask('import-crds', { description: 'Regenerate constructs/imports from ../shared/crds', exec: 'bash scripts/import-crds.sh' });
 project.addTask('vendor-crds', { description: 'Refresh schemas/crds (the CRDs synth validate bundles) from ../shared/crds', exec: 'bash scripts/vendor-crds.sh' });
-project.addTask('bench', { description: 'Synthesizer benchmark (figures, not assertions)', exec: 'node bin/bench.js' });
+project.addTask('bench', { description: 'Synthesizer benchmark (figures, not assertions)', exec: 'node scripts/bench.js' });
 
 project.synth();

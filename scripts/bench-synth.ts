@@ -1,5 +1,5 @@
 /**
- * Synthesizer benchmark (figures, never assertions): `npx projen bench` or `node bin/bench.js [--sizes 10000,50000]
+ * Synthesizer benchmark (figures, never assertions): `npx projen bench` or `node scripts/bench.js [--sizes 10000,50000]
  * [--runs 3] [--out bench-out] [--only ours|raw|rerun|cdk8s]`.
  *
  * For N objects (a realistic mix: KafkaTopics and KafkaUsers made by the real Topic/KafkaUser constructs, plus

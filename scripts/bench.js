@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The synthesizer benchmark (`npx projen bench`): runs scripts/bench-synth.ts through ts-node with swc, like
 // bin/synth.js runs the command from a source checkout. Arguments are passed on, e.g.
-// `node bin/bench.js --sizes 10000 --runs 3`. Figures only: a benchmark never asserts on time.
+// `node scripts/bench.js --sizes 10000 --runs 3`. Figures only: a benchmark never asserts on time.
 'use strict';
 const path = require('node:path');
 const { spawnSync } = require('node:child_process');
