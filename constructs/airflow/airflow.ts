@@ -1,5 +1,4 @@
 import { Construct } from 'constructs';
-import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { objectName, toKubernetesName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
@@ -13,148 +12,15 @@ import { NetworkPeer, NetworkPolicy, NetworkPort, NetworkRule } from '../k8s/net
 import { PodDisruptionBudget } from '../k8s/pod-disruption-budget';
 import { renderPodManifest } from '../k8s/pod-template';
 import { Role } from '../k8s/rbac';
-import { ResourceRequirements, resourceRequirementsSchema } from '../k8s/resources';
+import { ResourceRequirements } from '../k8s/resources';
 import { ServiceAccount } from '../k8s/service-account';
 import { Volume } from '../k8s/volumes';
-import { instanceOf } from '../k8s/workload';
 import { SecretValue } from '../secrets/reference';
 import * as chart from './chart';
-import { Dags, DagsBinding } from './dags';
+import { DagsBinding } from './dags';
 import { AirflowDbtTask, AirflowDbtTaskOptions, dbtTaskSchema } from './dbt-task';
 
-/** The executors this construct deploys. */
-export type AirflowExecutor = 'KubernetesExecutor' | 'CeleryExecutor' | 'LocalExecutor';
-
-/** The Airflow components (Deployments) this construct can emit. */
-export type AirflowComponent = 'scheduler' | 'api-server' | 'webserver' | 'dag-processor' | 'triggerer' | 'worker' | 'redis';
-
-/** Resources per component. */
-export interface AirflowResources {
-  /** @default { cpu: { request: '500m', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } */
-  readonly scheduler?: ResourceRequirements;
-  /** The api-server (Airflow 3) or webserver (Airflow 2). @default { cpu: { request: '500m', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } */
-  readonly apiServer?: ResourceRequirements;
-  /** @default { cpu: { request: '250m', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } } */
-  readonly dagProcessor?: ResourceRequirements;
-  /** @default { cpu: { request: '250m', limit: '500m' }, memory: { request: '512Mi', limit: '512Mi' } } */
-  readonly triggerer?: ResourceRequirements;
-  /** Celery workers, or the task pods of the KubernetesExecutor. @default { cpu: { request: '500m', limit: '2' }, memory: { request: '2Gi', limit: '2Gi' } } */
-  readonly workers?: ResourceRequirements;
-  /** @default { cpu: { request: '100m', limit: '500m' }, memory: { request: '256Mi', limit: '256Mi' } } */
-  readonly redis?: ResourceRequirements;
-  /** The `airflow db migrate` Job. @default { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '1Gi' } } */
-  readonly migrations?: ResourceRequirements;
-}
-
-/** Replicas per component. */
-export interface AirflowReplicas {
-  /** @default - 2 in production environments, else 1 */
-  readonly apiServer?: number;
-  /** @default - 2 in production environments, else 1 */
-  readonly scheduler?: number;
-  /** @default 1 */
-  readonly dagProcessor?: number;
-  /** @default 1 */
-  readonly triggerer?: number;
-  /** Celery workers. @default - 2 in production environments, else 1 */
-  readonly workers?: number;
-}
-
-/** Props of {@link Airflow}. */
-export interface AirflowProps {
-  /** Airflow version (2.7 or later; 3.x deploys the api-server and dag-processor). @default '3.1.3' */
-  readonly version?: string;
-  /** Image with Airflow (and the team's providers). @default 'apache/airflow:<version>' */
-  readonly image?: string;
-  /** How tasks run. */
-  readonly executor: AirflowExecutor;
-  /** SQLAlchemy URL of the metadata database (`[database] sql_alchemy_conn`), from a Secret. */
-  readonly metadataDatabase: SecretValue;
-  /** `[core] fernet_key`, from a Secret. */
-  readonly fernetKey: SecretValue;
-  /** `[api] secret_key` (Airflow 3) or `[webserver] secret_key` (Airflow 2), from a Secret. */
-  readonly apiSecretKey: SecretValue;
-  /** `[api_auth] jwt_secret` (Airflow 3), shared by every component. @default - the apiSecretKey value */
-  readonly jwtSecret?: SecretValue;
-  /** Password of the Redis broker (CeleryExecutor only; URL-safe characters). */
-  readonly redisPassword?: SecretValue;
-  /** Where the DAGs come from. */
-  readonly dags: Dags;
-  /** Run a standalone dag-processor with Airflow 2 (always with Airflow 3). @default false */
-  readonly standaloneDagProcessor?: boolean;
-  /** Resources per component. @default - see {@link AirflowResources} */
-  readonly resources?: AirflowResources;
-  /** Replicas per component. @default - see {@link AirflowReplicas} */
-  readonly replicas?: AirflowReplicas;
-  /**
-   * Extra Airflow configuration as `{ section: { key: value } }`, emitted as `AIRFLOW__SECTION__KEY` variables.
-   * Never put secrets here (use `env` with SecretValues). @default - none
-   */
-  readonly config?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** Extra environment variables of every Airflow container. @default - none */
-  readonly env?: Readonly<Record<string, EnvValue>>;
-  /** Where the metadata database is. @default - TCP 5432 to any IPv4 address */
-  readonly databaseEgress?: readonly NetworkRule[];
-  /** What tasks may connect to (Celery workers, task pods, or the scheduler with LocalExecutor). @default - nothing besides Airflow itself */
-  readonly taskEgress?: readonly NetworkRule[];
-  /** Who may reach the api-server/webserver besides Airflow itself (e.g. the ingress controller). @default - no one */
-  readonly apiServerIngress?: readonly NetworkRule[];
-  /** Where the Kubernetes API is (KubernetesExecutor: the scheduler launches pods). @default - TCP 443 and 6443 to any IPv4 address */
-  readonly kubernetesApiEgress?: readonly NetworkRule[];
-  /** webserver_config.py content (Flask-AppBuilder: authentication, SSO). @default - database authentication */
-  readonly webserverConfig?: string;
-  /** Object name prefix (`<name>-scheduler`, ...). @default - derived from the construct id */
-  readonly name?: string;
-}
-
-const ruleArray = z.array(z.object({ peer: instanceOf(NetworkPeer, 'NetworkPeer'), ports: z.array(instanceOf(NetworkPort, 'NetworkPort')).optional() }));
-const secretValue = (what: string) => z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), `must be a SecretValue (secret.envValue(key)): the ${what} never goes to Git`);
-const replicas = z.number().int().min(0).optional();
-
-const schema = z.object({
-  version: z.string().regex(/^(2\.(7|8|9|10|11)|3\.[0-9]+)\.[0-9]+([a-z0-9.+-]*)?$/, 'must be an Airflow version 2.7.0 or later (e.g. 3.1.3)').optional(),
-  image: z.string().regex(/^\S+$/, 'must not contain spaces').optional(),
-  executor: z.enum(['KubernetesExecutor', 'CeleryExecutor', 'LocalExecutor'], { message: "must be 'KubernetesExecutor', 'CeleryExecutor' or 'LocalExecutor'" }),
-  metadataDatabase: secretValue('database URL'),
-  fernetKey: secretValue('fernet key'),
-  apiSecretKey: secretValue('API secret key'),
-  jwtSecret: secretValue('JWT secret').optional(),
-  redisPassword: secretValue('Redis password').optional(),
-  dags: instanceOf(Dags, 'Dags (Dags.fromGit or Dags.fromDirectory)'),
-  standaloneDagProcessor: z.boolean().optional(),
-  resources: z.object({
-    scheduler: resourceRequirementsSchema.optional(), apiServer: resourceRequirementsSchema.optional(),
-    dagProcessor: resourceRequirementsSchema.optional(), triggerer: resourceRequirementsSchema.optional(),
-    workers: resourceRequirementsSchema.optional(), redis: resourceRequirementsSchema.optional(), migrations: resourceRequirementsSchema.optional(),
-  }).strict().optional(),
-  replicas: z.object({ apiServer: replicas, scheduler: replicas, dagProcessor: replicas, triggerer: replicas, workers: replicas }).strict().optional(),
-  config: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'is not an Airflow config section (lower-case, e.g. core)'),
-    z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'is not an Airflow config key (lower-case, e.g. parallelism)'), z.string())).optional(),
-  env: z.record(z.string(), z.unknown()).optional(),
-  databaseEgress: ruleArray.optional(),
-  taskEgress: ruleArray.optional(),
-  apiServerIngress: ruleArray.optional(),
-  kubernetesApiEgress: ruleArray.optional(),
-  webserverConfig: z.string().min(1).optional(),
-  name: z.string().optional(),
-}).superRefine((p, ctx) => {
-  if (p.executor === 'CeleryExecutor' && !p.redisPassword) {
-    ctx.addIssue({ code: 'custom', path: ['redisPassword'], message: 'is required with CeleryExecutor (the Redis broker is password protected)' });
-  }
-  if (p.executor !== 'CeleryExecutor' && p.redisPassword) {
-    ctx.addIssue({ code: 'custom', path: ['redisPassword'], message: `only applies with CeleryExecutor (executor is ${p.executor})` });
-  }
-  if (p.version?.startsWith('2.') && p.jwtSecret) {
-    ctx.addIssue({ code: 'custom', path: ['jwtSecret'], message: 'only applies to Airflow 3' });
-  }
-  for (const section of Object.keys(p.config ?? {})) {
-    for (const key of Object.keys(p.config![section])) {
-      if (/(secret|password|fernet|sql_alchemy_conn|broker_url|result_backend|token)/.test(key)) {
-        ctx.addIssue({ code: 'custom', path: ['config', section, key], message: 'looks like a secret: pass it in env as a SecretValue (AIRFLOW__SECTION__KEY) instead' });
-      }
-    }
-  }
-});
+import { AirflowComponent, AirflowExecutor, AirflowProps, airflowPropsSchema, AirflowResources } from './props';
 
 const DEFAULT_RESOURCES: Required<AirflowResources> = {
   scheduler: { cpu: { request: '500m', limit: '1' }, memory: { request: '1Gi', limit: '1Gi' } },
@@ -214,7 +80,7 @@ export class Airflow extends Construct {
 
   constructor(scope: Construct, id: string, props: AirflowProps) {
     super(scope, id);
-    const p = validateProps(this, schema, props) as AirflowProps;
+    const p = validateProps(this, airflowPropsSchema, props) as AirflowProps;
     this.p = p;
     this.name = objectName(this, p.name);
     this.version = p.version ?? chart.DEFAULT_AIRFLOW_VERSION;

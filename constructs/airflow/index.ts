@@ -1,3 +1,4 @@
 export * from './dags';
 export * from './dbt-task';
+export * from './props';
 export * from './airflow';
