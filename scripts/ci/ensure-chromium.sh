@@ -7,9 +7,5 @@ if command -v chromium >/dev/null 2>&1; then
   exit 0
 fi
 echo "ensure-chromium: installing chromium"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null
+bash "$(dirname "$0")/apt-install.sh" chromium
 chromium --version | head -n1

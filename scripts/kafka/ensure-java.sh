@@ -24,10 +24,6 @@ if [ "${#missing[@]}" -eq 0 ]; then
 fi
 
 echo "ensure-java: installing ${missing[*]}"
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+bash "$(dirname "$0")/../ci/apt-install.sh" "${missing[@]}"
 java -version 2>&1 | head -n1
 mvn -v 2>/dev/null | head -n1
