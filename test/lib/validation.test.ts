@@ -45,6 +45,23 @@ describe('validateProps', () => {
   });
 
   it('names unknown properties (strict schemas)', () => {
-    expect(() => validateProps(scope(), schema, { partitions: 1, partition: 2 })).toThrow(/^orders: .*partition/);
+    expect(() => validateProps(scope(), schema, { partitions: 1, partition: 2 })).toThrow(/^orders, field 'partition': unknown property/);
+  });
+});
+
+describe('validateProps messages for people', () => {
+  it('names an unknown key as the field and suggests the closest known one, also in nested objects', () => {
+    expect(() => validateProps(scope(), schema, { partitons: 3 })).toThrow(/field 'partitons': unknown property; did you mean 'partitions'\?/);
+    expect(() => validateProps(scope(), schema, { partitions: 3, config: { retension: 'x' } }))
+      .toThrow(/field 'config.retension': unknown property; did you mean 'retention'\?/);
+  });
+
+  it('lists the known properties when nothing is close', () => {
+    expect(() => validateProps(scope(), schema, { partitions: 3, zzzzzz: 1 }))
+      .toThrow(/field 'zzzzzz': unknown property; known properties: partitions, config, consumers/);
+  });
+
+  it('says a missing property is required', () => {
+    expect(() => validateProps(scope(), schema, {})).toThrow(/field 'partitions': is required \(expected number\)/);
   });
 });
