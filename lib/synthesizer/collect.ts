@@ -93,8 +93,8 @@ function applyInheritedMetadata(apiObject: ApiObject): void {
   const { labels, annotations } = inheritedMetadata(apiObject);
   const own = apiObject.metadata;
   for (const [k, v] of Object.entries(labels)) if (own.getLabel(k) === undefined) own.addLabel(k, v);
-  // cdk8s has no annotation getter; its (private) map is read to keep the object's own values.
-  const ownAnnotations = (own as unknown as { annotations: Record<string, string> }).annotations ?? {};
+  if (Object.keys(annotations).length === 0) return;
+  const ownAnnotations: Record<string, string> = own.toJson().annotations ?? {};
   for (const [k, v] of Object.entries(annotations)) if (ownAnnotations[k] === undefined) own.addAnnotation(k, v);
 }
 
