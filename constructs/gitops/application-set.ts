@@ -9,50 +9,30 @@ import { validateProps } from '../../lib/validation';
 import { ApplicationSet } from '../imports/argocd-argoproj.io';
 import { ENVIRONMENT_LABEL } from './application';
 import { ArgoCdCluster, argoCdClusterSchema, clusterOf, sameCluster } from './argocd-cluster';
-import { ArgoCdSyncPolicyOptions, renderSyncPolicy, syncPolicySchemaShape } from './argocd-sync-policy';
+import { renderSyncPolicy } from './argocd-sync-policy';
+import { ArgoCdSourceProps, argoCdSourceSchemaShape } from './argocd-source';
 import { BOOTSTRAP_DIR, BOOTSTRAP_LABELS, BootstrapObject } from './bootstrap-object';
 import { deliveryNotificationsOf, NotificationSubscription, subscriptionAnnotations, validateSubscription } from './notifications';
 import { ArgoCdProject } from './project';
-import { manifestsPathOf, repositoryPathOf, repositoryPathSchema, repoUrlSchema } from './repository';
+import { manifestsPathOf, repositoryPathOf } from './repository';
 
 /** Props of {@link ArgoCdApplicationSet}. */
-export interface ArgoCdApplicationSetProps extends ArgoCdSyncPolicyOptions {
+export interface ArgoCdApplicationSetProps extends ArgoCdSourceProps {
   /**
    * The environments of the platform. The generator finds environments by their folders in Git; these are used
    * for what differs per environment (namespace, cluster, notifications) and to check names.
    */
   readonly environments: readonly Environment[];
-  /** URL of the Git repository the output folder is committed to. */
-  readonly repoURL: string;
-  /** Branch, tag or commit to follow. @default 'main' */
-  readonly targetRevision?: string;
-  /** Path of the output folder in the repository. @default - the output folder's path below the root of its Git working tree */
-  readonly path?: string;
-  /**
-   * The project of every generated Application: an {@link ArgoCdProject} covering all environments, or the name
-   * of an existing AppProject. Never templated, so a folder pushed to Git cannot choose its own project.
-   */
-  readonly project: ArgoCdProject | string;
   /** Name of the ApplicationSet; the Applications are named `<name>-<env>`. @default - derived from the construct id */
   readonly name?: string;
-  /** Namespace Argo CD runs in. @default 'argocd' */
-  readonly namespace?: string;
-  /** Cluster of every environment not listed in `clusters`. @default - the cluster Argo CD runs in */
-  readonly cluster?: ArgoCdCluster;
   /** Clusters by environment name. @default - `cluster` for every environment */
   readonly clusters?: { readonly [environment: string]: ArgoCdCluster };
 }
 
 const propsSchema = z.object({
-  ...syncPolicySchemaShape,
+  ...argoCdSourceSchemaShape,
   environments: z.array(z.instanceof(Environment)).min(1, { message: 'give at least one environment' }),
-  repoURL: repoUrlSchema,
-  targetRevision: z.string().min(1).optional(),
-  path: repositoryPathSchema.optional(),
-  project: z.union([z.instanceof(ArgoCdProject), z.string().min(1)]),
   name: z.string().optional(),
-  namespace: z.string().optional(),
-  cluster: argoCdClusterSchema.optional(),
   clusters: z.record(z.string(), argoCdClusterSchema).optional(),
 }).strict();
 

@@ -7,51 +7,31 @@ import { ArtifactContext } from '../../lib/synthesizer/artifacts';
 import { KubeObject } from '../../lib/synthesizer/manifest';
 import { validateProps } from '../../lib/validation';
 import { Application } from '../imports/argocd-argoproj.io';
-import { ArgoCdCluster, argoCdClusterSchema, clusterOf } from './argocd-cluster';
-import { ArgoCdSyncPolicyOptions, renderSyncPolicy, syncPolicySchemaShape } from './argocd-sync-policy';
+import { clusterOf } from './argocd-cluster';
+import { renderSyncPolicy } from './argocd-sync-policy';
+import { ArgoCdSourceProps, argoCdSourceSchemaShape } from './argocd-source';
 import { BOOTSTRAP_DIR, BOOTSTRAP_LABELS, BootstrapObject } from './bootstrap-object';
 import { deliveryNotificationsOf, NotificationSubscription, subscriptionAnnotations, validateSubscription } from './notifications';
 import { ArgoCdProject } from './project';
-import { manifestsPathOf, repositoryPathOf, repositoryPathSchema, repoUrlSchema } from './repository';
+import { manifestsPathOf, repositoryPathOf } from './repository';
 
 /** Label with the environment name on bootstrap objects. */
 export const ENVIRONMENT_LABEL = 'dataops.cdk8s.io/environment';
 
 /** Props of {@link ArgoCdApplication}. */
-export interface ArgoCdApplicationProps extends ArgoCdSyncPolicyOptions {
+export interface ArgoCdApplicationProps extends ArgoCdSourceProps {
   /** The environment whose manifests (`<path>/manifests/<env>`) the Application deploys. */
   readonly environment: Environment;
-  /** URL of the Git repository the output folder is committed to. */
-  readonly repoURL: string;
-  /** Branch, tag or commit to follow. @default 'main' */
-  readonly targetRevision?: string;
-  /**
-   * Path of the output folder in the repository, e.g. 'dist' or 'platform/dist'.
-   * @default - the output folder's path below the root of the Git working tree it is in
-   */
-  readonly path?: string;
-  /** The project the Application belongs to: an {@link ArgoCdProject} or the name of an existing AppProject. */
-  readonly project: ArgoCdProject | string;
   /** Name of the Application. @default - derived from the construct id */
   readonly name?: string;
-  /** Namespace Argo CD runs in. @default 'argocd' */
-  readonly namespace?: string;
-  /** The cluster to deploy to. @default - the cluster Argo CD runs in */
-  readonly cluster?: ArgoCdCluster;
   /** Notification subscriptions (see {@link ArgoCdApplication.addNotification}). @default - none */
   readonly notifications?: readonly NotificationSubscription[];
 }
 
 const propsSchema = z.object({
-  ...syncPolicySchemaShape,
+  ...argoCdSourceSchemaShape,
   environment: z.instanceof(Environment),
-  repoURL: repoUrlSchema,
-  targetRevision: z.string().min(1).optional(),
-  path: repositoryPathSchema.optional(),
-  project: z.union([z.instanceof(ArgoCdProject), z.string().min(1)]),
   name: z.string().optional(),
-  namespace: z.string().optional(),
-  cluster: argoCdClusterSchema.optional(),
   notifications: z.array(z.any()).optional(),
 }).strict();
 

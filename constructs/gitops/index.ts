@@ -3,6 +3,7 @@ export * from './application';
 export * from './application-set';
 export { IN_CLUSTER_SERVER } from './argocd-cluster';
 export type { ArgoCdCluster, ArgoCdClusterChoice } from './argocd-cluster';
+export type { ArgoCdSourceProps } from './argocd-source';
 export type { ArgoCdRetry, ArgoCdSyncPolicyOptions } from './argocd-sync-policy';
 export { BOOTSTRAP_DIR, BOOTSTRAP_LABELS, BootstrapObject } from './bootstrap-object';
 export * from './flux-git-repository';
