@@ -17,10 +17,10 @@ bundle() { # name files...
 
 bundle strimzi strimzi/043-Crd-kafkatopic.yaml strimzi/044-Crd-kafkauser.yaml strimzi/047-Crd-kafkaconnector.yaml strimzi/041-Crd-kafkaconnect.yaml
 bundle argocd argo-cd/application-crd.yaml argo-cd/applicationset-crd.yaml argo-cd/appproject-crd.yaml
-bundle flux flux/kustomize.toolkit.fluxcd.io_kustomizations.yaml flux/source.toolkit.fluxcd.io_gitrepositories.yaml
+bundle flux flux/kustomize.toolkit.fluxcd.io_kustomizations.yaml flux/source.toolkit.fluxcd.io_gitrepositories.yaml flux/notification.toolkit.fluxcd.io_providers.yaml flux/notification.toolkit.fluxcd.io_alerts.yaml
 bundle external-secrets external-secrets/external-secrets.io_externalsecrets.yaml external-secrets/external-secrets.io_secretstores.yaml external-secrets/external-secrets.io_clustersecretstores.yaml
 bundle sealed-secrets sealed-secrets/bitnami.com_sealedsecrets.yaml
-bundle prometheus prometheus-operator/monitoring.coreos.com_prometheusrules.yaml prometheus-operator/monitoring.coreos.com_servicemonitors.yaml prometheus-operator/monitoring.coreos.com_podmonitors.yaml
+bundle prometheus prometheus-operator/monitoring.coreos.com_prometheusrules.yaml prometheus-operator/monitoring.coreos.com_servicemonitors.yaml prometheus-operator/monitoring.coreos.com_podmonitors.yaml prometheus-operator/monitoring.coreos.com_alertmanagerconfigs.yaml
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
