@@ -1,69 +1,49 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { closestMatch } from '../lib/did-you-mean';
 import { DataOpsError } from '../lib/errors';
-import { runDiff } from './commands/diff';
+import { runDiff, DiffFlags } from './commands/diff';
 import { registerKafka } from './commands/kafka';
-import { runSynth } from './commands/synth';
+import { runSynth, SynthFlags } from './commands/synth';
 import { registerValidate } from './commands/validate';
+import { ExitCode } from './exit-codes';
+import { outputFor, withCommonFlags } from './flags';
 import { Output } from './output';
-
-/** Exit codes of the `synth` command (documented in the README). */
-export enum ExitCode {
-  /** Done; for --check, diff and validate: nothing wrong found. */
-  OK = 0,
-  /** A check failed: dist is stale (--check), a destructive change was found (diff --fail-on-destructive). */
-  CHECK_FAILED = 1,
-  /** The app, its input or the command line is wrong (the message says what and where). */
-  INPUT_ERROR = 2,
-  /** An unexpected internal error (a bug: please report it with --verbose output). */
-  INTERNAL_ERROR = 70,
-}
-
-/** Flags every command that runs the app accepts. */
-export interface CommonFlags { app?: string; out?: string; env?: string[]; quiet?: boolean; verbose?: boolean }
-
-/** Adds the flags every app-running command accepts. */
-export function common(cmd: Command): Command {
-  return cmd
-    .addOption(new Option('--app <file>', 'the app entry file (default: package.json "cdk8s-dataops".app, else main.ts)'))
-    .addOption(new Option('--out <dir>', 'output folder (default: the platform outdir, dist beside the app)'))
-    .addOption(new Option('--env <name...>', 'only these environments'))
-    .addOption(new Option('-q, --quiet', 'print errors only'))
-    .addOption(new Option('-v, --verbose', 'print every file and stack traces'));
-}
-
-/** The output for a command's flags. */
-export function outputFor(flags: CommonFlags): Output {
-  return new Output(flags.quiet ? 'quiet' : flags.verbose ? 'verbose' : 'normal');
-}
+import { userFacingFsError } from './user-errors';
 
 /** Runs the command line and returns the exit code (never calls process.exit itself). */
 export async function main(argv: readonly string[]): Promise<number> {
   let code: number = ExitCode.OK;
   let verbose = argv.includes('--verbose') || argv.includes('-v');
-  const program = common(new Command('synth'))
+  const program = withCommonFlags(new Command('synth'))
     .description('Synthesize the data platform into dist/ (Kubernetes YAML for Argo CD and Flux)')
     .option('--check', 'write nothing; exit 1 and list stale files when dist differs from the code')
     .showHelpAfterError()
     .enablePositionalOptions() // options after a subcommand belong to it (`synth diff --env prod`, `synth kafka plan -v`)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .action((flags: CommonFlags & { check?: boolean }) => {
+    .action((flags: SynthFlags) => {
       code = runSynth(flags, outputFor(flags));
     });
 
-  common(program.command('diff'))
+  withCommonFlags(program.command('diff'))
     .description('Show what the code changes compared with the dist committed at a Git revision, destructive changes first')
     .option('--base <rev>', 'Git revision to compare with', 'HEAD')
     .option('--json', 'print the changes as JSON')
     .option('--fail-on-destructive', 'exit 1 when a change is destructive')
-    .action((flags: CommonFlags & { base?: string; json?: boolean; failOnDestructive?: boolean }) => {
+    .action((flags: DiffFlags) => {
       code = runDiff(flags, outputFor(flags));
     });
 
-  // Subcommands of other areas register here (one line each): registerX(program, common, (c) => { code = c; });
+  // Subcommands of other areas register here (one line each): registerX(program, withCommonFlags, (c) => { code = c; });
   // -- subcommands --
-  registerValidate(program, common, (c) => { code = c; });
-  registerKafka(program, common, (c) => { code = c; });
+  registerValidate(program, withCommonFlags, (c) => { code = c; });
+  registerKafka(program, withCommonFlags, (c) => { code = c; });
+
+  const unknown = unknownSubcommand(program, argv);
+  if (unknown !== undefined) {
+    new Output('normal').error(unknown);
+    return ExitCode.INPUT_ERROR;
+  }
 
   try {
     await program.parseAsync(argv as string[], { from: 'user' });
@@ -74,10 +54,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     verbose ||= !!program.opts().verbose;
     const out = new Output('normal');
-    if (e instanceof DataOpsError) {
-      out.error(e.message);
-      if (verbose && e.cause instanceof Error && e.cause.stack) process.stderr.write(`${e.cause.stack}\n`);
-      else if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
+    const user = e instanceof DataOpsError ? e : userFacingFsError(e);
+    if (user) {
+      out.error(user.message);
+      if (verbose && user.cause instanceof Error && user.cause.stack) process.stderr.write(`${user.cause.stack}\n`);
+      else if (verbose && user.stack) process.stderr.write(`${user.stack}\n`);
       return ExitCode.INPUT_ERROR;
     }
     out.error(`unexpected error: ${(e as Error)?.message ?? String(e)}`);
@@ -85,4 +66,34 @@ export async function main(argv: readonly string[]): Promise<number> {
     else process.stderr.write('run again with --verbose for the stack trace, and please report it\n');
     return ExitCode.INTERNAL_ERROR;
   }
+}
+
+/**
+ * The root command takes no arguments, so a first word that is not an option is meant as a subcommand: when it is
+ * none, the message names the closest one (`synth valdate` → did you mean 'validate'?) instead of "too many arguments".
+ */
+function unknownSubcommand(program: Command, argv: readonly string[]): string | undefined {
+  const first = firstPositional(program, argv);
+  if (first === undefined) return undefined;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (names.includes(first) || first === 'help') return undefined;
+  const best = closestMatch(first, names);
+  return `unknown command '${first}'${best ? `; did you mean 'synth ${best}'?` : ''} (commands: ${names.join(', ')}; 'synth --help' lists them)`;
+}
+
+/** The first word of argv that is neither an option nor an option's value. */
+function firstPositional(program: Command, argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') return argv[i + 1];
+    if (!arg.startsWith('-')) return arg;
+    if (arg.includes('=')) continue;
+    const option = program.options.find((o) => o.long === arg || o.short === arg);
+    if (option && (option.required || option.optional)) {
+      // --env takes several values: every following word that is not an option belongs to it.
+      if (option.variadic) while (i + 1 < argv.length && !argv[i + 1].startsWith('-')) i++;
+      else i++;
+    }
+  }
+  return undefined;
 }

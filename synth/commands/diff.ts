@@ -6,13 +6,24 @@ import { KubeObject } from '../../lib/synthesizer/manifest';
 import { synthesizePlatform } from '../../lib/synthesizer/synthesizer';
 import { parseYamlDocuments } from '../../lib/synthesizer/yaml';
 import { resolveConfig } from '../config';
+import { ExitCode } from '../exit-codes';
+import { CommonFlags } from '../flags';
 import { readTreeAt } from '../git';
 import { loadApp } from '../load-app';
 import { Output } from '../output';
-import { AppFlags } from './synth';
+
+/** Flags of `synth diff`. */
+export interface DiffFlags extends CommonFlags {
+  /** Git revision to compare with. @default 'HEAD' */
+  readonly base?: string;
+  /** Print the changes as JSON. @default false */
+  readonly json?: boolean;
+  /** Exit 1 when a change is destructive. @default false */
+  readonly failOnDestructive?: boolean;
+}
 
 /** `synth diff`: what the code changes compared with the dist committed at `--base`. Returns the exit code. */
-export function runDiff(flags: AppFlags & { base?: string; json?: boolean; failOnDestructive?: boolean }, out: Output): number {
+export function runDiff(flags: DiffFlags, out: Output): number {
   const base = flags.base ?? 'HEAD';
   const config = resolveConfig(process.cwd(), flags);
   const platforms = loadApp(config.app, config.outdir);
@@ -33,7 +44,7 @@ export function runDiff(flags: AppFlags & { base?: string; json?: boolean; failO
     if (!flags.json) printChanges(changes, path.relative(process.cwd(), outdir) || '.', base, out);
   }
   if (flags.json) process.stdout.write(JSON.stringify(all.map(({ before: _b, after: _a, ...c }) => c), null, 2) + '\n');
-  return flags.failOnDestructive && all.some((c) => c.destructive.length > 0) ? 1 : 0;
+  return flags.failOnDestructive && all.some((c) => c.destructive.length > 0) ? ExitCode.CHECK_FAILED : ExitCode.OK;
 }
 
 function printChanges(changes: readonly ObjectChange[], shown: string, base: string, out: Output): void {

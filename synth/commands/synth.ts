@@ -3,22 +3,23 @@ import pc from 'picocolors';
 import { SynthesizedObject } from '../../lib/synthesizer/manifest';
 import { synthesizePlatform } from '../../lib/synthesizer/synthesizer';
 import { resolveConfig } from '../config';
+import { ExitCode } from '../exit-codes';
+import { CommonFlags } from '../flags';
 import { loadApp } from '../load-app';
 import { Output, seconds } from '../output';
 
-/** Flags shared by the commands that run the app. */
-export interface AppFlags {
-  readonly app?: string;
-  readonly out?: string;
-  readonly env?: string[];
+/** Flags of `synth`. */
+export interface SynthFlags extends CommonFlags {
+  /** Write nothing; exit 1 when dist is stale. @default false */
+  readonly check?: boolean;
 }
 
 /** `synth` and `synth --check`. Returns the exit code. */
-export function runSynth(flags: AppFlags & { check?: boolean }, out: Output): number {
+export function runSynth(flags: SynthFlags, out: Output): number {
   const started = performance.now();
   const config = resolveConfig(process.cwd(), flags);
   const platforms = loadApp(config.app, config.outdir);
-  let code = 0;
+  let code: ExitCode = ExitCode.OK;
   for (const { platform, outdir } of platforms) {
     const synthesis = synthesizePlatform(platform, { outdir, environments: flags.env });
     const shown = path.relative(process.cwd(), outdir) || '.';
@@ -28,7 +29,7 @@ export function runSynth(flags: AppFlags & { check?: boolean }, out: Output): nu
         out.info(`${pc.green('✔')} ${shown} is up to date (${synthesis.files.size} files)`);
         continue;
       }
-      code = 1;
+      code = ExitCode.CHECK_FAILED;
       out.error(`${shown} is stale: it differs from what the code produces. Run 'npx synth' and commit the result.`);
       for (const f of cmp.added) out.info(`  ${pc.green('missing ')} ${f}`);
       for (const f of cmp.changed) out.info(`  ${pc.yellow('changed ')} ${f}`);

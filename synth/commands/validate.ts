@@ -2,14 +2,14 @@ import * as path from 'node:path';
 import { Command } from 'commander';
 import pc from 'picocolors';
 import { BUNDLED_CRDS_DIR, FileProblem, formatProblem, Report, SchemaValidator, validateDist } from '../../lib/schema';
-import { ExitCode } from '../cli';
 import { resolveConfig } from '../config';
+import { ExitCode } from '../exit-codes';
+import { CommonFlags } from '../flags';
 import { loadApp } from '../load-app';
 import { Output, seconds } from '../output';
-import { AppFlags } from './synth';
 
 /** Flags of `synth validate`. */
-export interface ValidateFlags extends AppFlags {
+export interface ValidateFlags extends CommonFlags {
   readonly quiet?: boolean;
   readonly verbose?: boolean;
   readonly strictUnknown?: boolean;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../synth/cli';
+import { ExitCode } from '../../synth/exit-codes';
 import { cleanUp, commitAll, edit, runSynth, tempRepo } from '../fixtures/repo';
 
 afterEach(cleanUp);

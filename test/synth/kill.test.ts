@@ -2,7 +2,7 @@ import { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../synth/cli';
+import { ExitCode } from '../../synth/exit-codes';
 import { cleanUp, listTree, runSynth, snapshotTree, startSynth, tempRepo, writeFiles } from '../fixtures/repo';
 
 afterEach(cleanUp);

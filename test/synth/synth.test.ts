@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../../synth/cli';
+import { ExitCode } from '../../synth/exit-codes';
 import { cleanUp, commitAll, edit, git, listTree, runSynth, snapshotTree, statTree, tempDir, tempRepo, writeFiles } from '../fixtures/repo';
 
 afterEach(cleanUp);
@@ -213,6 +213,48 @@ describe('synth errors', () => {
     expect(run.code).toBe(ExitCode.INPUT_ERROR);
     expect(run.stderr).toMatch(/^error: unknown option '--bogus'\n/);
     expect(run.stderr).toContain('Usage: synth [options] [command]');
+  });
+
+  it('suggest the subcommand for a mistyped one (exit 2), instead of "too many arguments"', () => {
+    const repo = tempRepo('basic');
+    const run = runSynth(['valdate'], repo);
+    expect([run.code, run.stdout, run.stderr]).toEqual([ExitCode.INPUT_ERROR, '',
+      "error unknown command 'valdate'; did you mean 'synth validate'? (commands: diff, validate, kafka; 'synth --help' lists them)\n"]);
+    expect(runSynth(['-q', 'dif', '--env', 'prod'], repo).stderr).toContain("did you mean 'synth diff'?");
+    expect(runSynth(['--out', 'x', 'zzzzzz'], repo).stderr).toBe("error unknown command 'zzzzzz' (commands: diff, validate, kafka; 'synth --help' lists them)\n");
+    expect(fs.existsSync(path.join(repo, 'dist'))).toBe(false);
+  });
+
+  it('say what to do when dist is read-only or a file (exit 2, not an internal error)', () => {
+    const repo = tempRepo('basic');
+    expect(runSynth(['-q'], repo).code).toBe(ExitCode.OK);
+    edit(path.join(repo, 'main.ts'), 'partitions: 6 });', 'partitions: 12 });');
+    const dist = path.join(repo, 'dist');
+    const before = snapshotTree(dist);
+    const chmodTree = (mode: number) => {
+      for (const rel of ['', ...new Set(listTree(dist).flatMap((f) => f.split('/').slice(0, -1).map((_, i, a) => a.slice(0, i + 1).join('/'))))]) {
+        fs.chmodSync(path.join(dist, rel), mode);
+      }
+    };
+    chmodTree(0o555);
+    // root ignores permissions: run the command as an unprivileged user then (the fixture must be readable by it)
+    const unprivileged = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    if (unprivileged.uid !== undefined) fs.chmodSync(repo, 0o755);
+    try {
+      const readOnly = runSynth([], repo, {}, unprivileged);
+      expect(readOnly.code).toBe(ExitCode.INPUT_ERROR);
+      expect(readOnly.stderr).toMatch(/^error cannot \w+ .*dist.*: permission denied\. Make the output folder writable .* or choose another one with --out DIR\n$/);
+    } finally {
+      chmodTree(0o755);
+    }
+    expect(snapshotTree(dist)).toEqual(before);
+
+    fs.rmSync(dist, { recursive: true });
+    fs.writeFileSync(dist, 'not a folder\n');
+    const file = runSynth([], repo);
+    expect(file.code).toBe(ExitCode.INPUT_ERROR);
+    expect(file.stderr).toMatch(/^error .*dist.* Move that file away or choose another output folder with --out DIR\n$/);
+    expect(fs.readFileSync(dist, 'utf8')).toBe('not a folder\n');
   });
 
   it('say where the app was looked for when it is not found (exit 2)', () => {
