@@ -99,7 +99,7 @@ const compilerOptions = {
   emitDecoratorMetadata: false,
   types: ['node'],
 };
-const sources = ['index.ts', 'testing.ts', 'lib/**/*.ts', 'constructs/**/*.ts', 'synth/**/*.ts'];
+const sources = ['index.ts', 'testing.ts', 'lib/**/*.ts', 'constructs/**/*.ts', 'ops/**/*.ts', 'synth/**/*.ts'];
 
 new JsonFile(project, 'tsconfig.json', {
   obj: { compilerOptions: { ...compilerOptions, rootDir: '.', outDir: 'out' }, include: sources, exclude: ['node_modules', 'out'] },

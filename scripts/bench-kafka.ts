@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { applyLive, LiveKafka, loadDesiredState, planLive, waitForLeaders } from '../constructs/kafka/live';
+import { applyLive, LiveKafka, loadDesiredState, planLive, waitForLeaders } from '../ops/kafka';
 import { KAFKA_VERSIONS, startBroker } from '../test/support/kafka/broker';
 
 function arg(name: string, fallback: number): number {

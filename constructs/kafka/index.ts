@@ -12,5 +12,3 @@ export * from './schema-registry';
 export * from './topic';
 export * from './topic-config';
 export * from './user';
-/** Plan, apply, drift and import against clusters Strimzi does not run (the pull model, with kafkajs). */
-export * as kafkaLive from './live';

@@ -11,7 +11,7 @@ import pc from 'picocolors';
 import {
   applyJson, applyLive, KafkaApplyEvent, KafkaApplyStep, KafkaConnectionOptions, describeConnection, planDrift, importCluster, LiveKafka,
   loadDesiredState, planJson, planLive, renderApply, renderDrift, renderPlan, resolveConnection,
-} from '../../constructs/kafka/live';
+} from '../../ops/kafka';
 import { DataOpsError } from '../../lib/errors';
 import { Output } from '../output';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AclBinding, ActualConfigEntry, ActualState, computePlan, DesiredState, DesiredTopic, DesiredUser, planDrift, emptyStateRecords,
   planHasChanges, StateRecords, aclKey,
-} from '../../../../constructs/kafka/live';
+} from '../../../ops/kafka';
 
 const acl = (principal: string, operation: AclBinding['operation'], resourceName = 'orders', extra: Partial<AclBinding> = {}): AclBinding => ({
   principal, resourceType: 'topic', resourceName, patternType: 'literal', operation, host: '*', permission: 'allow', ...extra,

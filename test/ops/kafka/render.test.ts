@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ActualState, computePlan, DesiredState, emptyStateRecords, LivePlan, planJson, renderDrift, renderPlan,
-} from '../../../../constructs/kafka/live';
+} from '../../../ops/kafka';
 
 const desired: DesiredState = {
   env: 'prod', cluster: 'main', source: 'dist/manifests/prod', skipped: [],

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
-import { DataOpsError } from '../../../lib/errors';
+import { DataOpsError } from '../../lib/errors';
 
 /** SASL mechanisms kafkajs supports out of the box. */
 export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';

@@ -7,8 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
 import * as pkg from 'cdk8s-dataops';
-import { DataPlatform } from '../../../../lib/platform';
-import { synthesizePlatform } from '../../../../lib/synthesizer/synthesizer';
+import { DataPlatform } from '../../../lib/platform';
+import { synthesizePlatform } from '../../../lib/synthesizer/synthesizer';
 
 /** Syntax and type-free check: the diagnostics of transpiling the code (empty when it is valid TypeScript). */
 export function syntaxErrors(code: string): string[] {
@@ -42,7 +42,7 @@ export function synthesizeCode(code: string): string {
   return out;
 }
 
-export { eventually } from '../../../support/eventually';
+export { eventually } from '../../support/eventually';
 
 /** A Strimzi KafkaTopic object as the synthesizer writes it. */
 export function kafkaTopic(name: string, spec: { partitions?: number; replicas?: number; config?: Record<string, string | number | boolean> }, options: { removalPolicy?: 'retain' | 'destroy'; cluster?: string } = {}): object {

@@ -6,7 +6,7 @@
  * what the last run meant to do), each step is idempotent on the broker side, and the state records are
  * written only for what has actually happened.
  */
-import { DataOpsError } from '../../../lib/errors';
+import { DataOpsError } from '../../lib/errors';
 import { LiveKafka } from './client';
 import { AclBinding, DesiredState, OPERATION_CODE, PATTERN_CODE, PERMISSION_CODE, RESOURCE_TYPE_CODE } from './model';
 import { computePlan, KafkaPlan, KafkaPlanOptions, planDrift, planHasChanges } from './plan';

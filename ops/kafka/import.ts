@@ -7,8 +7,8 @@
  * that are not `User:<k8s-name>` or `User:CN=<k8s-name>`, ACLs outside Strimzi's vocabulary, configs the
  * constructs do not accept, sensitive overrides, topics whose Kubernetes names would collide.
  */
-import { toKubernetesName } from '../../../lib/names';
-import { KNOWN_TOPIC_CONFIGS } from '../topic-config';
+import { toKubernetesName } from '../../lib/names';
+import { KNOWN_TOPIC_CONFIGS } from '../../constructs/kafka/topic-config';
 import { LiveKafka } from './client';
 import { aclKey, AclBinding, ActualTopic, CLUSTER_RESOURCE_NAME, isInternalTopic, LiveAclOperation, compareCodeUnits } from './model';
 import { ClusterSnapshot, readCluster } from './reader';

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyLive, DesiredState, desiredStateFromObjects, importCluster, KafkaApplyError, KafkaApplyEvent, LiveKafka, loadDesiredState, planDrift,
   planHasChanges, planLive, readState,
-} from '../../../../constructs/kafka/live';
-import { TOPIC_CONFIG_NAMES } from '../../../../constructs/kafka/topic-config';
-import { main } from '../../../../synth/cli';
-import { KAFKA_VERSIONS, startBroker, type BrokerHandle } from '../../../support/kafka/broker';
+} from '../../../ops/kafka';
+import { TOPIC_CONFIG_NAMES } from '../../../constructs/kafka/topic-config';
+import { main } from '../../../synth/cli';
+import { KAFKA_VERSIONS, startBroker, type BrokerHandle } from '../../support/kafka/broker';
 import { eventually, kafkaTopic, kafkaUser, synthesizeCode } from './helpers';
 
 const BROKER_TIMEOUT = 300_000;
@@ -344,7 +344,7 @@ describe.each([
 
   it("applies the repository example's dev environment (examples/data-platform/dist), then plans nothing", async () => {
     const live = await connect();
-    const d = loadDesiredState({ distDir: path.join(__dirname, '../../../../examples/data-platform/dist'), env: 'dev' });
+    const d = loadDesiredState({ distDir: path.join(__dirname, '../../../examples/data-platform/dist'), env: 'dev' });
     expect(d.topics.length).toBeGreaterThan(0);
     const r = await applyLive(live, d);
     expect(r.done.topicsCreated).toBe(d.topics.length);

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeConnection, kafkaJsConfig, resolveConnection } from '../../../../constructs/kafka/live';
+import { describeConnection, kafkaJsConfig, resolveConnection } from '../../../ops/kafka';
 
 describe('resolveConnection', () => {
   it('reads SASL and TLS from environment variables, and never shows the password', () => {

@@ -1,9 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { AggregateDataOpsError, DataOpsError } from '../../../lib/errors';
-import { MANIFESTS_DIR } from '../../../lib/synthesizer/layout';
-import { REMOVAL_POLICY_ANNOTATION } from '../../core/removal-policy';
+import { AggregateDataOpsError, DataOpsError } from '../../lib/errors';
+import { MANIFESTS_DIR } from '../../lib/synthesizer/layout';
+import { REMOVAL_POLICY_ANNOTATION } from '../../constructs/core/removal-policy';
 import { configValueString } from './config-values';
 import {
   AclBinding, CLUSTER_RESOURCE_NAME, DesiredQuotas, DesiredState, DesiredTopic, DesiredUser, LiveAclOperation,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AclBinding, ActualConfigEntry, ActualTopic, computePlan, emptyStateRecords, generateImportCode, loadDesiredState, planDrift,
   planHasChanges,
-} from '../../../../constructs/kafka/live';
+} from '../../../ops/kafka';
 import { synthesizeCode, syntaxErrors } from './helpers';
 
 function t(name: string, partitions: number, rf: number, overrides: Record<string, string | null> = {}, defaults: Record<string, string> = {}): ActualTopic {

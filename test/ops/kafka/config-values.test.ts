@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configValueString, sameConfigValue } from '../../../../constructs/kafka/live';
+import { configValueString, sameConfigValue } from '../../../ops/kafka';
 
 describe('configValueString', () => {
   it('prints values as the broker stores them', () => {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { desiredStateFromObjects, loadDesiredState } from '../../../../constructs/kafka/live';
+import { desiredStateFromObjects, loadDesiredState } from '../../../ops/kafka';
 
 const dirs: string[] = [];
 afterEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AclBinding, aclKey, ActualState, DesiredState, emptyStateRecords, encodeRecord, foldRecords, nextState, stateKey, stateWrites,
-} from '../../../../constructs/kafka/live';
+} from '../../../ops/kafka';
 
 const read = (operation: AclBinding['operation'], principal = 'User:app'): AclBinding =>
   ({ principal, resourceType: 'topic', resourceName: 't', patternType: 'literal', operation, host: '*', permission: 'allow' });
