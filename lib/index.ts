@@ -3,6 +3,7 @@ export * from './graph';
 export * from './metadata';
 export * from './names';
 export * from './platform';
+export * from './policy';
 export * from './schema';
 export * from './validation';
 export * from './synthesizer';
