@@ -3,22 +3,106 @@ import { z } from 'zod';
 import { AggregateDataOpsError, ValidationError } from './errors';
 
 /**
+ * Props validation for constructs.
+ *
+ * Two promises:
+ *
+ * 1. **No property is silently ignored.** {@link validateProps} refuses every key the schema does not know, at any
+ *    depth, whether or not the schema (or a nested object in it) was declared `.strict()`: zod's default object
+ *    schemas strip unknown keys, so {@link validateProps} walks the input beside the schema and reports them
+ *    itself. Only an object schema that opts out explicitly (`.loose()` / `.catchall(...)`) accepts extra keys.
+ *    Plain object literals are checked; class instances (a Topic, a NetworkPeer) are values, not props.
+ * 2. **A schema cannot drift from its props interface.** {@link propsSchema} builds a strict object schema
+ *    from a shape that the compiler checks against the interface: every key of the interface must be in the
+ *    shape, no other key may be, and a key is optional in the schema exactly when it is optional in the
+ *    interface. With zod 4 this is a curried generic (`propsSchema<XProps>()({ ... })`): the first call fixes
+ *    the interface, the second infers the shape, and a mapped type turns every mismatch into a readable
+ *    type error such as `"'egres' is not a property of the props interface"`. (zod 4 has no
+ *    `z.ZodType<XProps>`-style check that catches a missing or an extra key: `z.ZodType<T>` only relates
+ *    the output types, and an object type with fewer keys is assignable to one with more optional keys.)
+ *    Value types are not compared (readonly arrays and class instances make that noisy); the runtime
+ *    checks in the schema decide those.
+ *
+ * ```ts
+ * const schema = propsSchema<DeploymentProps>()({ replicas: z.number().int().optional(), ... });
+ * const p = validateProps(this, schema, props);
+ * ```
+ */
+
+/** A mismatch between a props interface and a schema shape, as a readable type error. */
+type ShapeCheck<T, S> = {
+  [K in keyof S]: K extends keyof T
+    ? undefined extends T[K]
+      ? undefined extends z.input<S[K]> ? S[K] : `'${K & string}' is optional in the props interface: make its schema .optional()`
+      : undefined extends z.input<S[K]> ? `'${K & string}' is required in the props interface: its schema must not accept undefined` : S[K]
+    : `'${K & string}' is not a property of the props interface`;
+};
+
+/** The keys of the props interface the shape lacks, as readable type errors. */
+type MissingKeys<T, S> = { [K in Exclude<keyof T, keyof S>]-?: `'${K & string}' is a property of the props interface: add it to the schema` };
+
+/**
+ * A strict zod object schema for the props interface `T`, from a shape the compiler checks against `T`
+ * (same keys, same optionality). Refinements can be chained as usual.
+ *
+ * ```ts
+ * const schema = propsSchema<ServiceProps>()({ name: z.string().optional(), selectorLabels: ..., ports: ... });
+ * ```
+ */
+export function propsSchema<T>() {
+  return <S extends z.ZodRawShape>(shape: S & ShapeCheck<T, S> & MissingKeys<T, S>): z.ZodObject<S, z.core.$strict> => z.strictObject(shape as S);
+}
+
+/**
  * Checks construct props against a zod schema and returns the parsed value.
- * On failure, throws a ValidationError per problem that names the construct path and the field.
+ * On failure, throws a ValidationError per problem that names the construct path and the field; unknown keys
+ * (at any depth) are errors with the closest known key suggested.
  */
 export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S, props: unknown): z.output<S> {
   const result = schema.safeParse(props);
-  if (result.success) return result.data;
-  const errors = result.error.issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      // One error per unknown key, named as the field, with the closest known key as a suggestion.
-      const known = knownKeys(schema, issue.path);
-      return issue.keys.map((key) => new ValidationError(scope, fieldOf([...issue.path, key]), unknownKeyMessage(key, known)));
-    }
-    return [new ValidationError(scope, fieldOf(issue.path), describeIssue(issue))];
-  });
+  const unknown: UnknownKey[] = [];
+  findUnknownKeys(schema, props, [], unknown);
+  if (result.success && unknown.length === 0) return result.data;
+
+  const missing = new Map<string, z.core.$ZodIssue>();
+  const issues = result.success ? [] : result.error.issues;
+  for (const issue of issues) {
+    if (isMissing(issue)) missing.set(fieldOf(issue.path) ?? '', issue);
+    // Normally found by the walk as well; kept for places the walk does not reach (e.g. z.lazy).
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) unknown.push({ path: [...issue.path, key], key, known: [] });
+  }
+  // A typo of a required key: one error about the typo ('excutor'), not a second one about 'executor' missing.
+  const errors: ValidationError[] = [];
+  const explained = new Set<z.core.$ZodIssue>();
+  for (const u of sortedUnique(unknown)) {
+    const parent = u.path.slice(0, -1);
+    const suggestion = closest(u.key, u.known);
+    const missingIssue = suggestion !== undefined ? missing.get(fieldOf([...parent, suggestion]) ?? '') : undefined;
+    if (missingIssue) explained.add(missingIssue);
+    errors.push(new ValidationError(scope, fieldOf(u.path), unknownKeyMessage(u.key, u.known, suggestion, missingIssue !== undefined)));
+  }
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys' || explained.has(issue)) continue; // unknown keys are reported above
+    errors.push(new ValidationError(scope, fieldOf(issue.path), describeIssue(issue)));
+  }
   if (errors.length === 1) throw errors[0];
   throw new AggregateDataOpsError(errors, `${scope.node.path}: ${errors.length} invalid properties`);
+}
+
+interface UnknownKey {
+  readonly path: readonly PropertyKey[];
+  readonly key: string;
+  readonly known: readonly string[];
+}
+
+function sortedUnique(keys: readonly UnknownKey[]): UnknownKey[] {
+  const seen = new Set<string>();
+  return keys.filter((u) => {
+    const id = fieldOf(u.path) ?? '';
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 function fieldOf(path: readonly PropertyKey[]): string | undefined {
@@ -26,43 +110,107 @@ function fieldOf(path: readonly PropertyKey[]): string | undefined {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join('');
 }
 
+function isMissing(issue: z.core.$ZodIssue): boolean {
+  return issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_type' && / received undefined$/.test(issue.message)) return `is required (expected ${issue.expected})`;
+  if (isMissing(issue) && issue.code === 'invalid_type') return `is required (expected ${issue.expected})`;
   return issue.message;
 }
 
-function unknownKeyMessage(key: string, known: readonly string[]): string {
-  const best = known
+function closest(key: string, known: readonly string[]): string | undefined {
+  return known
     .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
     .filter(({ k, d }) => d <= Math.max(2, Math.floor(k.length / 3)))
-    .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))[0];
-  const hint = best ? `did you mean '${best.k}'?` : known.length ? `known properties: ${known.join(', ')}` : '';
-  return `unknown property${hint ? `; ${hint}` : ''}`;
+    .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))[0]?.k;
 }
 
-/** The property names the object schema at `path` accepts (empty when it cannot be told). */
-function knownKeys(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
-  let node: unknown = schema;
-  for (const segment of path) {
-    node = unwrap(node);
-    const shape = (node as { shape?: Record<string, unknown> })?.shape;
-    if (typeof segment === 'string' && shape && segment in shape) node = shape[segment];
-    else if (typeof segment === 'number' && (node as { element?: unknown })?.element) node = (node as { element: unknown }).element;
-    else return [];
-  }
-  const shape = (unwrap(node) as { shape?: Record<string, unknown> })?.shape;
-  return shape ? Object.keys(shape) : [];
+function unknownKeyMessage(key: string, known: readonly string[], suggestion: string | undefined, required: boolean): string {
+  const hint = suggestion
+    ? `did you mean '${suggestion}'?${required ? ` ('${suggestion}' is required)` : ''}`
+    : known.length ? `known properties: ${known.join(', ')}` : '';
+  return `unknown property '${key}'${hint ? `; ${hint}` : ''}`;
 }
 
-function unwrap(node: unknown): unknown {
-  let n = node as { unwrap?: () => unknown; _zod?: { def?: { innerType?: unknown; in?: unknown } } } | undefined;
-  for (let i = 0; i < 10 && n; i++) {
-    const def = n._zod?.def;
-    if (def?.innerType) n = def.innerType as typeof n;          // optional, nullable, default
-    else if (def?.in) n = def.in as typeof n;                  // pipe / transform
-    else break;
+// ---- the schema walk -------------------------------------------------------------------------------------
+
+interface Def {
+  readonly type?: string;
+  readonly shape?: Record<string, z.ZodType>;
+  readonly catchall?: z.ZodType;
+  readonly innerType?: z.ZodType;
+  readonly in?: z.ZodType;
+  readonly element?: z.ZodType;
+  readonly valueType?: z.ZodType;
+  readonly options?: readonly z.ZodType[];
+  readonly left?: z.ZodType;
+  readonly right?: z.ZodType;
+  readonly items?: readonly z.ZodType[];
+}
+
+function defOf(schema: unknown): Def {
+  return ((schema as { _zod?: { def?: Def } } | undefined)?._zod?.def) ?? {};
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Collects the keys of plain objects in `value` that the object schemas at the same place do not declare: for
+ * default object schemas (which zod strips silently) and strict ones (zod's own `unrecognized_keys` issues are
+ * replaced by these, which know the keys to suggest also inside records and unions). An explicit
+ * `.loose()` / `.catchall(schema)` accepts extra keys.
+ */
+function findUnknownKeys(schema: unknown, value: unknown, path: PropertyKey[], out: UnknownKey[]): void {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'object': {
+      if (!isPlainObject(value) || !def.shape) return;
+      const known = Object.keys(def.shape);
+      for (const [key, v] of Object.entries(value)) {
+        if (key in def.shape) findUnknownKeys(def.shape[key], v, [...path, key], out);
+        else if (def.catchall === undefined || defOf(def.catchall).type === 'never') out.push({ path: [...path, key], key, known });
+      }
+      return;
+    }
+    case 'optional': case 'nullable': case 'default': case 'prefault': case 'nonoptional': case 'readonly': case 'catch':
+      if (value !== undefined && value !== null) findUnknownKeys(def.innerType, value, path, out);
+      return;
+    case 'pipe':
+      findUnknownKeys(def.in, value, path, out);
+      return;
+    case 'array':
+      if (Array.isArray(value)) value.forEach((v, i) => findUnknownKeys(def.element, v, [...path, i], out));
+      return;
+    case 'tuple':
+      if (Array.isArray(value)) value.forEach((v, i) => findUnknownKeys(def.items?.[i], v, [...path, i], out));
+      return;
+    case 'record':
+      if (isPlainObject(value)) for (const [k, v] of Object.entries(value)) findUnknownKeys(def.valueType, v, [...path, k], out);
+      return;
+    case 'intersection':
+      findUnknownKeys(def.left, value, path, out);
+      findUnknownKeys(def.right, value, path, out);
+      return;
+    case 'union': {
+      // The option the value is meant for: the first that accepts it, else the only object option.
+      const options = def.options ?? [];
+      const match = options.find((o) => o.safeParse(value).success)
+        ?? (isPlainObject(value) ? singleOrUndefined(options.filter((o) => defOf(o).type === 'object')) : undefined);
+      if (match) findUnknownKeys(match, value, path, out);
+      return;
+    }
+    default:
+      return;
   }
-  return n;
+}
+
+function singleOrUndefined<T>(xs: readonly T[]): T | undefined {
+  return xs.length === 1 ? xs[0] : undefined;
 }
 
 function editDistance(a: string, b: string): number {

@@ -1,7 +1,12 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Construct } from 'constructs';
+import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AggregateDataOpsError, validateProps, ValidationError } from 'cdk8s-dataops';
+import { propsSchema } from '../../lib/validation';
 
 const schema = z.object({
   partitions: z.number().int().min(1),
@@ -51,17 +56,101 @@ describe('validateProps', () => {
 
 describe('validateProps messages for people', () => {
   it('names an unknown key as the field and suggests the closest known one, also in nested objects', () => {
-    expect(() => validateProps(scope(), schema, { partitons: 3 })).toThrow(/field 'partitons': unknown property; did you mean 'partitions'\?/);
+    expect(() => validateProps(scope(), schema, { partitons: 3 })).toThrow(/field 'partitons': unknown property 'partitons'; did you mean 'partitions'\?/);
     expect(() => validateProps(scope(), schema, { partitions: 3, config: { retension: 'x' } }))
-      .toThrow(/field 'config.retension': unknown property; did you mean 'retention'\?/);
+      .toThrow(/field 'config.retension': unknown property 'retension'; did you mean 'retention'\?/);
   });
 
   it('lists the known properties when nothing is close', () => {
     expect(() => validateProps(scope(), schema, { partitions: 3, zzzzzz: 1 }))
-      .toThrow(/field 'zzzzzz': unknown property; known properties: partitions, config, consumers/);
+      .toThrow(/field 'zzzzzz': unknown property 'zzzzzz'; known properties: partitions, config, consumers/);
   });
 
   it('says a missing property is required', () => {
     expect(() => validateProps(scope(), schema, {})).toThrow(/field 'partitions': is required \(expected number\)/);
   });
+});
+
+describe('validateProps refuses unknown keys whatever the schema says', () => {
+  // zod's default object schema (not .strict()) strips unknown keys silently: exactly how props got lost.
+  const lax = z.object({
+    executor: z.string(),
+    egress: z.array(z.object({ port: z.number() })).optional(),
+    env: z.record(z.string(), z.union([z.string(), z.object({ fieldPath: z.string() })])).optional(),
+  });
+
+  it('reports an unknown key of a non-strict schema, at the top and nested in arrays, records and unions', () => {
+    expect(() => validateProps(scope(), lax, { executor: 'x', egres: [] })).toThrow(/^orders, field 'egres': unknown property 'egres'; did you mean 'egress'\?$/);
+    expect(() => validateProps(scope(), lax, { executor: 'x', egress: [{ port: 1, prot: 2 }] })).toThrow(/field 'egress\[0\]\.prot': unknown property 'prot'; did you mean 'port'\?/);
+    expect(() => validateProps(scope(), lax, { executor: 'x', env: { A: { fieldPath: 'a', fieldPth: 'b' } } })).toThrow(/field 'env\.A\.fieldPth': unknown property 'fieldPth'; did you mean 'fieldPath'\?/);
+  });
+
+  it('names the typo, not only the missing key, when a required key is misspelled', () => {
+    for (const schema of [lax, lax.strict()]) {
+      let error: unknown;
+      try {
+        validateProps(scope(), schema, { excutor: 'KubernetesExecutor' });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as Error).message).toBe("orders, field 'excutor': unknown property 'excutor'; did you mean 'executor'? ('executor' is required)");
+    }
+  });
+
+  it('still reports a missing key next to an unrelated unknown key', () => {
+    expect(() => validateProps(scope(), lax, { zzzzzz: 1 })).toThrow(AggregateDataOpsError);
+    expect(() => validateProps(scope(), lax, { zzzzzz: 1 })).toThrow(/field 'zzzzzz': unknown property 'zzzzzz'; known properties: executor, egress, env[\s\S]*field 'executor': is required/);
+  });
+
+  it('leaves explicit catch-alls (.loose()) and class instances alone', () => {
+    expect(validateProps(scope(), z.object({ a: z.string() }).loose(), { a: 'x', b: 1 })).toEqual({ a: 'x', b: 1 });
+    class Peer { public readonly a = 'x'; public readonly other = 1; }
+    expect(() => validateProps(scope(), z.object({ p: z.custom<Peer>((v) => v instanceof Peer) }), { p: new Peer() })).not.toThrow();
+  });
+});
+
+describe('propsSchema ties a schema to its props interface', () => {
+  interface DemoProps {
+    /** required */
+    readonly executor: string;
+    /** optional */
+    readonly egress?: readonly string[];
+  }
+
+  it('builds a strict schema', () => {
+    const schema = propsSchema<DemoProps>()({ executor: z.string(), egress: z.array(z.string()).optional() });
+    expect(schema.safeParse({ executor: 'x', egres: [] }).success).toBe(false);
+    expect(validateProps(scope(), schema, { executor: 'x' })).toEqual({ executor: 'x' });
+  });
+
+  it('does not compile when the shape misses a key, has an extra key or disagrees on optionality', () => {
+    // The real TypeScript compiler on a file that uses propsSchema wrongly in four ways.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'props-schema-'));
+    const file = path.join(dir, 'drift.ts');
+    const validation = path.resolve(__dirname, '../../lib/validation').replace(/\\/g, '/');
+    fs.writeFileSync(file, [
+      "import { z } from 'zod';",
+      `import { propsSchema } from '${validation}';`,
+      'interface P { readonly executor: string; readonly egress?: readonly string[] }',
+      'export const ok = propsSchema<P>()({ executor: z.string(), egress: z.array(z.string()).optional() });',
+      'export const missing = propsSchema<P>()({ executor: z.string() });',
+      'export const extra = propsSchema<P>()({ executor: z.string(), egress: z.array(z.string()).optional(), egres: z.string() });',
+      'export const notOptional = propsSchema<P>()({ executor: z.string(), egress: z.array(z.string()) });',
+      'export const notRequired = propsSchema<P>()({ executor: z.string().optional(), egress: z.array(z.string()).optional() });',
+    ].join('\n'));
+    const program = ts.createProgram([file], {
+      strict: true, noEmit: true, skipLibCheck: true, module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.Node10,
+      target: ts.ScriptTarget.ES2022, types: [], baseUrl: path.resolve(__dirname, '../..'), paths: { zod: ['node_modules/zod'] },
+    });
+    const errors = ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file)
+      .map((d) => ({ line: d.file!.getLineAndCharacterOfPosition(d.start!).line + 1, text: ts.flattenDiagnosticMessageText(d.messageText, '\n') }));
+    const lines = (n: number) => errors.filter((e) => e.line === n).map((e) => e.text).join('\n');
+    expect(lines(4)).toBe('');
+    expect(lines(5)).toMatch(/Property 'egress' is missing/);
+    expect(lines(6)).toMatch(/'egres' is not a property of the props interface/);
+    expect(lines(7)).toMatch(/'egress' is optional in the props interface: make its schema \.optional\(\)/);
+    expect(lines(8)).toMatch(/'executor' is required in the props interface/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 });

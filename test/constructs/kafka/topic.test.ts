@@ -85,8 +85,8 @@ describe('Topic', () => {
       ['a key set twice', { topicName: 'x', config: { retention: '1d' }, extraConfig: { 'retention.ms': 1 } }, /already set by the typed config/],
       ['a bad duration', { topicName: 'x', config: { retention: '7 days' } }, /field 'config.retention': '7 days' is not a duration/],
       ['min ISR above replicas', { topicName: 'x', replicas: 2, config: { minInsyncReplicas: 3 } }, /field 'config.minInsyncReplicas': .*above the replication factor 2/],
-      ['an unknown prop', { topicName: 'x', partition: 3 }, /field 'partition': unknown property; did you mean 'partitions'\?/],
-      ['a misspelled config key', { topicName: 'x', config: { retension: '7d' } }, /field 'config.retension': unknown property; did you mean 'retention'\?/],
+      ['an unknown prop', { topicName: 'x', partition: 3 }, /field 'partition': unknown property 'partition'; did you mean 'partitions'\?/],
+      ['a misspelled config key', { topicName: 'x', config: { retension: '7d' } }, /field 'config.retension': unknown property 'retension'; did you mean 'retention'\?/],
       ['a missing topic name', {}, /field 'topicName': is required \(expected string\)/],
     ];
     it.each(cases)('%s', (_name, props, message) => {
