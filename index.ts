@@ -11,3 +11,4 @@ export * from './constructs/streaming';
 export * from './constructs/dbt';
 export * from './constructs/airflow';
 export * from './constructs/gitops';
+export * from './constructs/governance';

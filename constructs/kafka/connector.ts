@@ -1,10 +1,12 @@
+import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DataFlowGraph, IGraphContributor } from '../../lib/graph/graph';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { objectName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
-import { KafkaConnector as KafkaConnectorL1 } from '../imports/strimzi-kafka.strimzi.io';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
+import { KafkaConnector as KafkaConnectorL1, KafkaConnectorSpecState } from '../imports/strimzi-kafka.strimzi.io';
+import { SecretValue } from '../secrets/reference';
 import { IKafkaConnect } from './connect';
 import { IKafkaPrincipal } from './principal';
 import { useClusterApiVersion } from './strimzi-object';
@@ -20,11 +22,13 @@ export interface KafkaConnectorProps {
   /** Maximum number of tasks. @default 1 */
   readonly tasksMax?: number;
   /**
-   * Connector config. Must not contain `name`, `connector.class` or `tasks.max` (they are props), nor credentials
-   * in plain text: reference Secrets with `${secrets:<namespace>/<secret>:<key>}`.
+   * Connector config. Must not contain `name`, `connector.class` or `tasks.max` (they are props). Credentials are
+   * SecretValues (`secret.envValue(key)`), never plain text: they are rendered as Strimzi config-provider
+   * references `${secrets:<namespace>/<secret>:<key>}` (the Connect workers' `secrets` provider, Strimzi's
+   * KubernetesSecretConfigProvider), and the workers may read exactly those Secrets (a Role per namespace).
    * @default - none
    */
-  readonly config?: Record<string, string | number | boolean>;
+  readonly config?: Readonly<Record<string, string | number | boolean | SecretValue>>;
   /** Desired state. @default 'running' */
   readonly state?: 'running' | 'paused' | 'stopped';
   /** Topics a sink connector consumes (Read, and its consumer group `connect-<name>`). @default - none */
@@ -39,17 +43,31 @@ export interface KafkaConnectorProps {
 
 const RESERVED = ['name', 'connector.class', 'tasks.max'];
 
-const propsSchema = z.object({
+const CONFIG_VALUE_HINT = 'must be a string, number, boolean or SecretValue: pass credentials as secret.envValue(key) '
+  + '(rendered as ${secrets:<namespace>/<secret>:<key>}, read by the Connect workers through Strimzi\'s config provider)';
+const topicSchema = z.custom<ITopic>((v) => !!v && typeof (v as ITopic).topicName === 'string', 'expected a Topic');
+
+const propsSchema = strictPropsSchema<KafkaConnectorProps>()({
   connect: z.custom<IKafkaConnect>((v) => !!v && typeof (v as IKafkaConnect).connectName === 'string', 'expected a KafkaConnect'),
   class: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/, 'expected a fully qualified Java class name'),
   tasksMax: z.number().int().min(1).optional(),
-  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.custom<SecretValue>((v) => SecretValue.isSecretValue(v))], { error: CONFIG_VALUE_HINT })).optional(),
   state: z.enum(['running', 'paused', 'stopped']).optional(),
-  reads: z.array(z.any()).optional(),
-  writes: z.array(z.any()).optional(),
+  reads: z.array(topicSchema).optional(),
+  writes: z.array(topicSchema).optional(),
   name: z.string().optional(),
   autoRestart: z.boolean().optional(),
-}).strict();
+});
+
+const STATES = { running: KafkaConnectorSpecState.RUNNING, paused: KafkaConnectorSpecState.PAUSED, stopped: KafkaConnectorSpecState.STOPPED };
+
+/** A connector config value: a SecretValue becomes a reference to Strimzi's `secrets` config provider. */
+function configValue(connector: KafkaConnector, value: string | number | boolean | SecretValue): string | number | boolean {
+  if (!SecretValue.isSecretValue(value)) return value;
+  const namespace = value.reference.namespace;
+  connector.connect._allowSecret(value.secretName, namespace);
+  return `\${secrets:${namespace}/${value.secretName}:${value.key}}`;
+}
 
 /**
  * A connector run by a Strimzi-managed Connect cluster. It gets its own KafkaUser whose ACLs come from `reads` and
@@ -59,12 +77,17 @@ export class KafkaConnector extends Construct implements IKafkaPrincipal, IGraph
   public readonly connectorName: string;
   public readonly kafkaUser: KafkaUser;
   public readonly connect: IKafkaConnect;
+  /** The topics a sink connector consumes. */
+  public readonly reads: readonly ITopic[];
   private readonly connectorClass: string;
+  private readonly baseConfig: Record<string, string | number | boolean>;
+  private readonly transforms: Array<{ alias: string; config: Record<string, string> }> = [];
 
   constructor(scope: Construct, id: string, props: KafkaConnectorProps) {
     super(scope, id);
     const p = validateProps(this, propsSchema, props);
     this.connect = props.connect;
+    this.reads = [...(props.reads ?? [])];
     for (const key of Object.keys(p.config ?? {})) {
       if (RESERVED.includes(key)) {
         const prop = key === 'connector.class' ? 'class' : key === 'tasks.max' ? 'tasksMax' : 'name';
@@ -78,7 +101,7 @@ export class KafkaConnector extends Construct implements IKafkaPrincipal, IGraph
     const group = `connect-${this.connectorName}`;
     for (const t of props.reads ?? []) t.grantRead(this, { consumerGroup: group });
     for (const t of props.writes ?? []) t.grantWrite(this);
-    props.connect._allowSecret(this.kafkaUser.secretName);
+    props.connect._allowSecret(this.kafkaUser.secretName, cluster.userNamespace);
 
     const jaas = `\${secrets:${cluster.userNamespace}/${this.kafkaUser.secretName}:sasl.jaas.config}`;
     const overrides: Record<string, string> = {};
@@ -86,7 +109,8 @@ export class KafkaConnector extends Construct implements IKafkaPrincipal, IGraph
       overrides[`${client}.override.sasl.mechanism`] = 'SCRAM-SHA-512';
       overrides[`${client}.override.sasl.jaas.config`] = jaas;
     }
-    const config = { ...overrides, ...p.config };
+    const config = Object.fromEntries(Object.entries(p.config ?? {}).map(([k, v]) => [k, configValue(this, v)]));
+    this.baseConfig = { ...overrides, ...config };
     const l1 = new KafkaConnectorL1(this, 'Resource', {
       metadata: {
         name: this.connectorName,
@@ -96,12 +120,37 @@ export class KafkaConnector extends Construct implements IKafkaPrincipal, IGraph
       spec: {
         class: p.class,
         tasksMax: p.tasksMax ?? 1,
-        state: (p.state ?? 'running') as any,
+        state: STATES[p.state ?? 'running'],
         autoRestart: p.autoRestart === false ? undefined : { enabled: true },
-        config: Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b))),
+        config: Lazy.any({ produce: () => this.config }),
       },
     });
     useClusterApiVersion(l1, cluster);
+  }
+
+  /**
+   * Appends a Single Message Transform to the connector's chain (`transforms` = the aliases in the order added, after
+   * any the `config` prop declares), e.g. `addTransform('maskPii', { type: 'org.apache.kafka.connect.transforms.MaskField$Value', fields: 'email' })`.
+   * Keys of `config` are the transform's own settings, written as `transforms.<alias>.<key>`.
+   */
+  public addTransform(alias: string, config: Readonly<Record<string, string>> & { readonly type: string }): void {
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(alias)) throw new ValidationError(this, `transforms.${alias}`, `'${alias}' is not a transform alias: use letters, digits, '_' or '-'`);
+    const declared = String(this.baseConfig.transforms ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+    if (declared.includes(alias) || this.transforms.some((t) => t.alias === alias)) {
+      throw new ValidationError(this, `transforms.${alias}`, `the connector already has a transform '${alias}'`);
+    }
+    this.transforms.push({ alias, config: { ...config } });
+  }
+
+  /** The connector's effective config (sorted keys), including client overrides and added transforms. */
+  public get config(): Record<string, string | number | boolean> {
+    const config: Record<string, string | number | boolean> = { ...this.baseConfig };
+    if (this.transforms.length > 0) {
+      const declared = String(config.transforms ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+      config.transforms = [...declared, ...this.transforms.map((t) => t.alias)].join(',');
+      for (const t of this.transforms) for (const [k, v] of Object.entries(t.config)) config[`transforms.${t.alias}.${k}`] = v;
+    }
+    return Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
   }
 
   /** The id of this connector's node in the data-flow graph. */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { Environment } from '../../lib/platform';
 import { toKubernetesName, validateName } from '../../lib/names';
+import { DataFlowGraph, IGraphContributor } from '../../lib/graph/graph';
 import { PreviousOutput } from '../../lib/synthesizer/previous';
 import { validateProps } from '../../lib/validation';
 import { RemovalPolicy, removalPolicyAnnotations } from '../core/removal-policy';
@@ -11,7 +12,9 @@ import { Job } from '../k8s/job';
 import { NetworkPort } from '../k8s/network-policy';
 import { Volume } from '../k8s/volumes';
 import { canonicalDefinition, checkDefinition, Compatibility, SchemaFormat } from './schema-compatibility';
+import { closestMatch } from '../../lib/did-you-mean';
 import { SchemaRegistry } from './schema-registry';
+import { SchemaField, schemaFields } from './schema-fields';
 import { ITopic } from './topic';
 
 /** Label that marks a ConfigMap as the version history of a schema subject. */
@@ -38,7 +41,18 @@ export interface SchemaProps {
   readonly compatibility?: Compatibility;
   /** Whether the version history may be pruned by GitOps. @default RemovalPolicy.RETAIN */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Classification of fields, by dotted field name: `{ email: 'pii', card_number: ['pii', 'pci'] }` (`pii`,
+   * `sensitive`, `public` or a custom tag). Merged with the tags the definition carries inline
+   * (`"confluent:tags": ["PII"]` on an Avro field or JSON Schema property). The tags follow the data through the
+   * lineage graph and reach the registry as data-contract metadata (`metadata.tags`).
+   * @default - only the inline tags
+   */
+  readonly classify?: Readonly<Record<string, string | readonly string[]>>;
 }
+
+/** A classification tag: a letter, then letters, digits, '_' or '-'. */
+export const CLASSIFICATION_TAG = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 const propsSchema = z.object({
   registry: z.custom<SchemaRegistry>((v) => v instanceof SchemaRegistry, 'expected a SchemaRegistry (SchemaRegistry.fromUrl)'),
@@ -48,6 +62,7 @@ const propsSchema = z.object({
   definition: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),
   compatibility: z.enum(Compatibility).optional(),
   removalPolicy: z.enum(RemovalPolicy).optional(),
+  classify: z.record(z.string().min(1), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
 }).strict();
 
 /**
@@ -58,7 +73,7 @@ const propsSchema = z.object({
  * fails when it breaks the subject's compatibility level. A registration Job (an Argo CD Sync hook) sets the
  * compatibility level and registers the versions in order; registering an existing version is a no-op.
  */
-export class Schema extends Construct {
+export class Schema extends Construct implements IGraphContributor {
   public readonly subject: string;
   public readonly format: SchemaFormat;
   public readonly compatibility: Compatibility;
@@ -66,6 +81,14 @@ export class Schema extends Construct {
   public readonly definition: string;
   /** Name of the version-history ConfigMap. */
   public readonly configMapName: string;
+  /** The topic the schema describes. */
+  public readonly topic: ITopic;
+  /** The registry the subject is registered in. */
+  public readonly registry: SchemaRegistry;
+  /** The fields of the latest definition (none for Protobuf). */
+  public readonly fields: readonly SchemaField[];
+  /** Classification tags by field (lower case), from `classify` and the inline `confluent:tags`. */
+  public readonly fieldTags: Readonly<Record<string, readonly string[]>>;
   private versionsCache?: string[];
 
   constructor(scope: Construct, id: string, props: SchemaProps) {
@@ -79,6 +102,10 @@ export class Schema extends Construct {
     const problem = checkDefinition(this.format, raw);
     if (problem) throw new ValidationError(this, 'definition', problem);
     this.definition = this.format === 'PROTOBUF' ? raw.trim() + '\n' : JSON.stringify(JSON.parse(raw), null, 2) + '\n';
+    this.topic = props.topic;
+    this.registry = props.registry;
+    this.fields = schemaFields(this.format, this.definition);
+    this.fieldTags = classifyFields(this, this.fields, p.classify ?? {});
     const env = Environment.of(this);
     this.configMapName = validateName(this, 'topic', `schema-${toKubernetesName(this.subject, true)}`.slice(0, 253).replace(/[-.]+$/, ''));
     const namespace = env.namespace;
@@ -99,7 +126,11 @@ export class Schema extends Construct {
           this.versions.forEach((d, i) => {
             data[versionKey(i + 1, ext)] = d;
             // The registration request body, JSON-encoded here so the Job needs no JSON tooling.
-            data[versionKey(i + 1, 'payload.json')] = JSON.stringify({ schemaType: this.format, schema: d }) + '\n';
+            // The latest version carries the classification as data-contract metadata (tags by field path), so
+            // registry-side rules (field-level encryption, catalogs) see it; earlier versions are registered as they
+            // were, so re-registering them stays a no-op.
+            const latest = i === this.versions.length - 1 && Object.keys(this.fieldTags).length > 0;
+            data[versionKey(i + 1, 'payload.json')] = JSON.stringify({ schemaType: this.format, schema: d, ...(latest ? { metadata: registryMetadata(this.fieldTags) } : {}) }) + '\n';
           });
           return data;
         },
@@ -130,6 +161,13 @@ export class Schema extends Construct {
     });
   }
 
+  /** Adds the fields and their classification to the topic's dataset in the data-flow graph (value schemas only). */
+  public addToGraph(graph: DataFlowGraph): void {
+    const id = (this.topic as { graphNodeId?: string }).graphNodeId;
+    if (!id || !this.subject.endsWith('-value')) return;
+    graph.annotate(id, { fields: this.fields.map((f) => ({ name: f.name, type: f.type, tags: this.fieldTags[f.name] ?? [] })) });
+  }
+
   /** Every version, oldest first: the versions in the committed dist, plus the code's definition when it is new. */
   public get versions(): string[] {
     if (this.versionsCache) return this.versionsCache;
@@ -142,6 +180,36 @@ export class Schema extends Construct {
     this.versionsCache = same ? earlier : [...earlier, this.definition];
     return this.versionsCache;
   }
+}
+
+/**
+ * The `metadata` of a registration request (Confluent data contracts, Schema Registry 7.4+): `tags` maps a field path
+ * to its tags (`{ "**.email": ["PII"] }`; `**` matches any record name). Tags are upper-cased, as Confluent's
+ * catalog writes them (`PII`). Format: https://docs.confluent.io/platform/current/schema-registry/fundamentals/data-contracts.html
+ */
+export function registryMetadata(fieldTags: Readonly<Record<string, readonly string[]>>): { tags: Record<string, string[]> } {
+  const tags: Record<string, string[]> = {};
+  for (const f of Object.keys(fieldTags).sort()) tags[`**.${f}`] = fieldTags[f].map((t) => t.toUpperCase().replace(/-/g, '_'));
+  return { tags };
+}
+
+/** Merges `classify` with the inline tags; a field `classify` names must exist in the definition (Protobuf: not checked). */
+function classifyFields(scope: Construct, fields: readonly SchemaField[], classify: Readonly<Record<string, string | readonly string[]>>): Record<string, string[]> {
+  const out = new Map<string, Set<string>>();
+  const add = (f: string, t: string, where: string) => {
+    if (!CLASSIFICATION_TAG.test(t)) throw new ValidationError(scope, where, `'${t}' is not a classification tag: use a letter, then letters, digits, '_' or '-' (e.g. 'pii')`);
+    (out.get(f) ?? out.set(f, new Set()).get(f)!).add(t.toLowerCase());
+  };
+  for (const f of fields) for (const t of f.tags) add(f.name, t, 'definition');
+  const names = fields.map((f) => f.name);
+  for (const [field, tags] of Object.entries(classify)) {
+    if (fields.length > 0 && !names.includes(field)) {
+      const hint = closestMatch(field, names);
+      throw new ValidationError(scope, `classify.${field}`, `the schema has no field '${field}'${hint ? ` (did you mean '${hint}'?)` : ''}; fields: ${names.join(', ')}`);
+    }
+    for (const t of typeof tags === 'string' ? [tags] : tags) add(field, t, `classify.${field}`);
+  }
+  return Object.fromEntries([...out.keys()].sort().map((f) => [f, [...out.get(f)!].sort()]));
 }
 
 /** `v0001.avsc` */

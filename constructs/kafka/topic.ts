@@ -101,6 +101,8 @@ abstract class TopicBase extends Construct implements ITopic, IGraphContributor 
     graph.addNode({
       id: this.graphNodeId, role: 'dataset', kind: this.graphKind, name: this.isPrefix ? `${this.topicName}*` : this.topicName,
       group: graph.addGroup(DataFlowGraph.groupOf(this)), details: this.graphDetails,
+      // OpenLineage naming for Kafka: namespace kafka://<first bootstrap host:port>, name = the topic.
+      catalog: this.isPrefix ? undefined : { namespace: `kafka://${this.cluster.bootstrapServers.split(',')[0]}`, name: this.topicName },
     });
     for (const { principal, access } of this.grants) {
       let id = principal.graphNodeId;

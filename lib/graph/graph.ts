@@ -15,7 +15,34 @@ export interface GraphNode {
   readonly group?: string;
   /** Details shown in reports (partitions, image, ...). @default - none */
   readonly details?: Readonly<Record<string, string | number>>;
+  /** The node's identity in data catalogs (OpenLineage namespace and name). @default - see {@link catalogName} */
+  readonly catalog?: CatalogName;
+  /** A dataset's fields, with their classification tags. @default - unknown */
+  readonly fields?: readonly GraphField[];
+  /** Classification tags of the whole dataset (`pii`, `public`, ...). @default - none */
+  readonly tags?: readonly string[];
+  /** Fields a process removes or masks in everything it writes (their tags do not flow on). @default - none */
+  readonly removes?: readonly string[];
 }
+
+/** A dataset or job name in data catalogs (OpenLineage naming: a namespace such as `scheme://authority`, and a name). */
+export interface CatalogName {
+  readonly namespace: string;
+  readonly name: string;
+}
+
+/** A field of a dataset. */
+export interface GraphField {
+  /** Field name; nested fields are dotted. */
+  readonly name: string;
+  /** Type as written in the dataset's schema. @default - unknown */
+  readonly type?: string;
+  /** Classification tags. @default - none */
+  readonly tags?: readonly string[];
+}
+
+/** What can be added to an existing node, from any contributor, in any order. */
+export type GraphAnnotation = Pick<GraphNode, 'catalog' | 'fields' | 'tags' | 'removes'>;
 
 /** Data flowing from a dataset into a process (a read) or from a process into a dataset (a write). */
 export interface GraphEdge {
@@ -73,6 +100,7 @@ export class DataFlowGraph {
   private readonly edgeKeys = new Set<string>();
   private readonly edgeList: GraphEdge[] = [];
   private readonly groupMap = new Map<string, GraphGroup>();
+  private readonly annotations = new Map<string, GraphAnnotation[]>();
   /** Sorted edges and their index by end, built once after the last change (readersOf/writersOf run per node). */
   private sorted?: { readonly edges: GraphEdge[]; readonly from: Map<string, string[]>; readonly to: Map<string, string[]> };
 
@@ -83,6 +111,15 @@ export class DataFlowGraph {
     this.sorted = undefined;
     const prev = this.nodeMap.get(node.id);
     this.nodeMap.set(node.id, prev ? { ...prev, group: prev.group ?? node.group, details: { ...node.details, ...prev.details } } : node);
+  }
+
+  /**
+   * Adds facts to a node that another contributor adds (a schema's fields to its dataset, tags, a process's removed
+   * fields). Annotations merge in any order: fields by name (tags united), tags united, the first catalog name wins.
+   */
+  public annotate(id: string, annotation: GraphAnnotation): void {
+    this.sorted = undefined;
+    (this.annotations.get(id) ?? this.annotations.set(id, []).get(id)!).push(annotation);
   }
 
   /** Adds an edge once. */
@@ -103,7 +140,7 @@ export class DataFlowGraph {
 
   /** Nodes sorted by id. */
   public get nodes(): GraphNode[] {
-    return [...this.nodeMap.values()].sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.nodeMap.values()].map((n) => this.annotated(n)).sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /** Edges whose ends both exist, sorted. */
@@ -118,7 +155,28 @@ export class DataFlowGraph {
 
   /** A node by id. */
   public node(id: string): GraphNode | undefined {
-    return this.nodeMap.get(id);
+    const n = this.nodeMap.get(id);
+    return n && this.annotated(n);
+  }
+
+  private annotated(n: GraphNode): GraphNode {
+    const list = this.annotations.get(n.id);
+    if (!list) return n;
+    let { catalog, fields, tags, removes } = n;
+    for (const a of list) {
+      catalog ??= a.catalog;
+      if (a.tags) tags = union(tags, a.tags);
+      if (a.removes) removes = union(removes, a.removes);
+      if (a.fields) {
+        const byName = new Map((fields ?? []).map((f) => [f.name, f]));
+        for (const f of a.fields) {
+          const prev = byName.get(f.name);
+          byName.set(f.name, prev ? { name: f.name, type: prev.type ?? f.type, tags: union(prev.tags, f.tags ?? []) } : f);
+        }
+        fields = [...byName.values()];
+      }
+    }
+    return { ...n, catalog, fields, tags, removes };
   }
 
   /** Ids of the processes that read a dataset. */
@@ -170,4 +228,8 @@ export class DataFlowGraph {
     for (const n of nodes) (layers[depth.get(n.id)!] ??= []).push(n);
     return layers.filter(Boolean);
   }
+}
+
+function union(a: readonly string[] | undefined, b: readonly string[]): string[] {
+  return [...new Set([...(a ?? []), ...b])].sort();
 }

@@ -1,3 +1,4 @@
+import { describeClassifiedField, propagateClassification } from './classification';
 import { DataFlowGraph, GraphNode } from './graph';
 
 const NODE_W = 210;
@@ -77,6 +78,7 @@ document.querySelectorAll('svg.lineage').forEach(function (svg) {
 
 function renderEnvironment(graph: DataFlowGraph): string {
   const groups = graph.groups;
+  const classes = propagateClassification(graph);
   const color = new Map(groups.map((g, i) => [g.name, PALETTE[i % PALETTE.length]]));
   const layers = graph.layers();
   const pos = new Map<string, { x: number; y: number }>();
@@ -97,17 +99,22 @@ function renderEnvironment(graph: DataFlowGraph): string {
       `<title>${esc(`${n.kind} ${n.name}${n.group ? ` (pipeline ${n.group})` : ''}`)}</title>` +
       `<rect width="${NODE_W}" height="${NODE_H}" fill="${n.role === 'dataset' ? '#fff' : `${c}14`}" stroke="${c}"/>` +
       `<text x="10" y="19" font-weight="600">${esc(truncate(n.name, 30))}</text>` +
-      `<text x="10" y="35" fill="#6b7280">${esc(n.kind)}${n.group ? ` · ${esc(truncate(n.group, 18))}` : ''}</text></g>`;
+      `<text x="10" y="35" fill="#6b7280">${esc(n.kind)}${n.group ? ` · ${esc(truncate(n.group, 18))}` : ''}</text>` +
+      (classes.has(n.id) ? `<text class="tag" x="${NODE_W - 8}" y="19" text-anchor="end" fill="#b91c1c" font-weight="600">${esc(tagsOf(classes.get(n.id)!).join(' '))}</text>` : '') + '</g>';
   });
   const svg = `<svg class="lineage" role="img" aria-label="data flow of ${esc(graph.environment)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
     `<defs><marker id="arrow-${esc(graph.environment)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7280"/></marker></defs>` +
     `${edges.join('')}${nodes.join('')}</svg>`;
 
   const name = (id: string) => graph.node(id)?.name ?? id;
+  const classification = (id: string) => {
+    const c = classes.get(id);
+    return c ? [...c.tags.map((t) => `dataset: ${t}`), ...c.fields.map((f) => describeClassifiedField(graph, f))].join('; ') : '';
+  };
   const pipelineRows = groups.map((g) => `<tr><td><span class="swatch" style="background:${color.get(g.name)}"></span>${esc(g.name)}</td>` +
     `<td>${esc(g.owner ?? '')}</td><td>${esc(g.domain ?? '')}</td><td>${esc(g.description ?? '')}</td><td>${esc((g.tags ?? []).join(', '))}</td></tr>`);
   const datasetRows = graph.nodes.filter((n) => n.role === 'dataset').map((n) => `<tr><td>${esc(n.name)}</td><td>${esc(n.kind)}</td><td>${esc(n.group ?? '')}</td>` +
-    `<td>${esc(graph.writersOf(n.id).map(name).join(', '))}</td><td>${esc(graph.readersOf(n.id).map(name).join(', '))}</td><td>${esc(details(n))}</td></tr>`);
+    `<td>${esc(graph.writersOf(n.id).map(name).join(', '))}</td><td>${esc(graph.readersOf(n.id).map(name).join(', '))}</td><td class="classification">${esc(classification(n.id))}</td><td>${esc(details(n))}</td></tr>`);
   const processRows = graph.nodes.filter((n) => n.role === 'process').map((n) => `<tr><td>${esc(n.name)}</td><td>${esc(n.kind)}</td><td>${esc(n.group ?? '')}</td>` +
     // writersOf/readersOf are the ends of the edges into and out of any node (indexed, not a scan per node).
     `<td>${esc(graph.writersOf(n.id).map(name).join(', '))}</td><td>${esc(graph.readersOf(n.id).map(name).join(', '))}</td><td>${esc(details(n))}</td></tr>`);
@@ -117,10 +124,15 @@ function renderEnvironment(graph: DataFlowGraph): string {
 <h3>Pipelines</h3>
 <table class="pipelines"><thead><tr><th>Pipeline</th><th>Owner</th><th>Domain</th><th>Description</th><th>Tags</th></tr></thead><tbody>${pipelineRows.join('') || '<tr><td colspan="5" class="muted">none</td></tr>'}</tbody></table>
 <h3>Datasets</h3>
-<table class="datasets"><thead><tr><th>Dataset</th><th>Kind</th><th>Pipeline</th><th>Written by</th><th>Read by</th><th>Details</th></tr></thead><tbody>${datasetRows.join('')}</tbody></table>
+<table class="datasets"><thead><tr><th>Dataset</th><th>Kind</th><th>Pipeline</th><th>Written by</th><th>Read by</th><th>Classification</th><th>Details</th></tr></thead><tbody>${datasetRows.join('')}</tbody></table>
 <h3>Processes</h3>
 <table class="processes"><thead><tr><th>Process</th><th>Kind</th><th>Pipeline</th><th>Reads</th><th>Writes</th><th>Details</th></tr></thead><tbody>${processRows.join('')}</tbody></table>
 </section>`;
+}
+
+/** The distinct tags of a classified dataset (its own and its fields'), for the node badge. */
+function tagsOf(c: { tags: readonly string[]; fields: readonly { tags: readonly string[] }[] }): string[] {
+  return [...new Set([...c.tags, ...c.fields.flatMap((f) => f.tags)])].sort();
 }
 
 function details(n: GraphNode): string {

@@ -1,12 +1,16 @@
 import type { DataPlatform } from '../platform';
 import { Artifacts } from '../synthesizer/artifacts';
+import { describeClassifiedField, propagateClassification } from './classification';
 import { DataFlowGraph } from './graph';
+import { renderOpenLineage } from './openlineage';
 import { renderLineageHtml } from './html';
 import { renderMermaid } from './mermaid';
 
 /** Where the lineage reports go (outside `manifests/`). */
 export const LINEAGE_MD = 'reports/lineage.md';
 export const LINEAGE_HTML = 'reports/lineage.html';
+/** OpenLineage run events for data catalogs (Marquez, DataHub, OpenMetadata). */
+export const OPENLINEAGE_JSON = 'reports/openlineage.json';
 
 /**
  * Adds `reports/lineage.md` (Mermaid) and `reports/lineage.html` (a standalone page) to a platform's output.
@@ -27,14 +31,24 @@ export function addLineageReports(platform: DataPlatform): void {
           for (const p of g.groups) parts.push(`| ${cell(p.name)} | ${cell(p.owner ?? '')} | ${cell(p.description ?? '')} |`);
           parts.push('');
         }
-        parts.push('| Dataset | Written by | Read by |', '| --- | --- | --- |');
+        parts.push('| Dataset | Written by | Read by | Classification |', '| --- | --- | --- | --- |');
         const name = (id: string) => g.node(id)?.name ?? id;
+        const classes = propagateClassification(g);
         for (const n of g.nodes.filter((x) => x.role === 'dataset')) {
-          parts.push(`| ${cell(n.name)} | ${cell(g.writersOf(n.id).map(name).join(', '))} | ${cell(g.readersOf(n.id).map(name).join(', '))} |`);
+          const c = classes.get(n.id);
+          const cls = c ? [...c.tags.map((t) => `dataset: ${t}`), ...c.fields.map((f) => describeClassifiedField(g, f))].join('; ') : '';
+          parts.push(`| ${cell(n.name)} | ${cell(g.writersOf(n.id).map(name).join(', '))} | ${cell(g.readersOf(n.id).map(name).join(', '))} | ${cell(cls)} |`);
         }
         parts.push('');
       }
       return parts.join('\n');
+    },
+  });
+  Artifacts.add(platform, {
+    path: OPENLINEAGE_JSON,
+    render: () => {
+      const gs = graphs();
+      return gs.length === 0 ? undefined : renderOpenLineage(gs);
     },
   });
   Artifacts.add(platform, {

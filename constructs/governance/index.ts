@@ -1,0 +1,5 @@
+export * from './classification';
+export * from './masking-rule';
+export * from './masking-policy';
+export * from './report';
+export * from './rules';
