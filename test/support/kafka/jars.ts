@@ -123,7 +123,7 @@ export function run(cmd: string, args: string[], opts: { cwd?: string; timeoutMs
   });
 }
 
-function pom(deps: Array<{ g: string; a: string; v: string }>): string {
+export function pom(deps: Array<{ g: string; a: string; v: string }>): string {
   const body = deps
     .map(
       (d) =>
@@ -157,7 +157,7 @@ function findClass(jars: string[], candidates: string[]): string | undefined {
   return undefined;
 }
 
-async function listJars(libDir: string): Promise<string[]> {
+export async function listJars(libDir: string): Promise<string[]> {
   return (await fs.readdir(libDir))
     .filter((f) => f.endsWith('.jar'))
     .sort()
@@ -173,7 +173,7 @@ function versionOfJar(jars: string[], artifact: string): string | undefined {
   return undefined;
 }
 
-async function mvnCopyDependencies(
+export async function mvnCopyDependencies(
   workDir: string,
   pomName: string,
   libDir: string,
