@@ -2,13 +2,14 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { inheritedMetadata } from '../../lib/metadata';
 import { apiObjectsOf } from '../../lib/synthesizer/collect';
+import { ObjectTransforms } from '../../lib/synthesizer/transforms';
 import { apiGroupOf, KubeObject } from '../../lib/synthesizer/manifest';
 import { syncHookAnnotations } from '../k8s/job';
 import {
   ANNOTATIONS_HEADROOM, ANNOTATIONS_SIZE_LIMIT, FLUX_FORCE_ANNOTATION, HOOK_ANNOTATION, LAST_APPLIED_ANNOTATION, mergeSyncOptions, parseSyncOptions, SYNC_OPTIONS_ANNOTATION, SYNC_WAVE_ANNOTATION,
 } from './annotations';
-import { externalSecretSources, producedSecrets } from './secret-producers';
-import { syncWaveOf } from './sync-waves';
+import { externalSecretSources, producedSecrets, SecretProducers } from './secret-producers';
+import { syncWaveOf, SyncWaves } from './sync-waves';
 
 /** Which tools' ordering annotations to add. */
 export interface DeliveryOrderingOptions {
@@ -24,8 +25,8 @@ const ENABLED = Symbol.for('cdk8s-dataops.gitops.ordering');
  * Adds the delivery-ordering annotations to every object of `scope` (an Environment, normally) when it is
  * synthesized, including objects defined after this call. Idempotent; calling it again widens the tools.
  *
- * It runs as a construct validation of `scope`, the step every synthesis (`npx synth`, `synthesizePlatform`,
- * the testing helpers) performs before it resolves objects; it never reports a problem itself.
+ * It runs on the resolved objects ({@link ObjectTransforms}), a step of every synthesis (`npx synth`,
+ * `synthesizePlatform`, the testing helpers), so each object is resolved once.
  */
 export function enableDeliveryOrdering(scope: IConstruct, options: DeliveryOrderingOptions = {}): void {
   const holder = scope as unknown as { [ENABLED]?: { argocd: boolean; flux: boolean } };
@@ -37,19 +38,66 @@ export function enableDeliveryOrdering(scope: IConstruct, options: DeliveryOrder
     return;
   }
   holder[ENABLED] = wanted;
-  scope.node.addValidation({
-    validate: () => {
-      applyDeliveryOrdering(scope, holder[ENABLED]);
-      return [];
-    },
+  ObjectTransforms.add(scope, (objects) => orderObjects(objects, holder[ENABLED], scope));
+}
+
+/**
+ * The objects of one environment (or another scope) with their ordering annotations added, as
+ * {@link applyDeliveryOrdering} adds them; objects that need none are returned as they are. Annotation keys stay
+ * sorted, as cdk8s renders them.
+ */
+export function orderObjects(objects: readonly KubeObject[], options: DeliveryOrderingOptions = {}, scope?: IConstruct): KubeObject[] {
+  const argocd = options.argocd ?? true;
+  const flux = options.flux ?? true;
+  const context = orderingContext(objects, scope);
+  return objects.map((object) => {
+    const added = orderingAnnotations(object, { argocd, flux }, context);
+    return Object.keys(added).length === 0 ? object : withAnnotations(object, added);
   });
+}
+
+/**
+ * What ordering knows about the objects of a scope: the waves and Secret producers its platform declares
+ * ({@link SyncWaves}, {@link SecretProducers}; the process-wide ones without a scope), and the wave of the producer of
+ * each Secret an operator creates among the objects.
+ */
+function orderingContext(objects: readonly KubeObject[], scope?: IConstruct): OrderingContext {
+  const waves = scope ? SyncWaves.of(scope) : undefined;
+  const wavesOf = waves ? (group: string, kind: string) => waves.waveOf(group, kind) : syncWaveOf;
+  const producers = scope ? SecretProducers.of(scope) : undefined;
+  const secretWaves = new Map<string, number>();
+  for (const object of objects) {
+    for (const name of producers ? producers.producedSecrets(object) : producedSecrets(object)) {
+      secretWaves.set(name, Math.max(secretWaves.get(name) ?? -Infinity, waveOf(object, wavesOf) ?? 0));
+    }
+  }
+  return { secretWaves, syncWaveOf: wavesOf };
+}
+
+/** A copy of a resolved object with annotations added, keys sorted (`annotations` in its sorted place in metadata). */
+function withAnnotations(object: KubeObject, added: Record<string, string>): KubeObject {
+  const merged: Record<string, string> = { ...object.metadata.annotations, ...added };
+  const annotations: Record<string, string> = {};
+  for (const key of Object.keys(merged).sort()) annotations[key] = merged[key];
+  const metadata: Record<string, unknown> = {};
+  let placed = false;
+  for (const key of Object.keys(object.metadata)) {
+    if (key === 'annotations') continue;
+    if (!placed && key > 'annotations') {
+      metadata.annotations = annotations;
+      placed = true;
+    }
+    metadata[key] = object.metadata[key];
+  }
+  if (!placed) metadata.annotations = annotations;
+  return { ...object, metadata: metadata as KubeObject['metadata'] };
 }
 
 /**
  * Adds the ordering annotations to the objects below `scope` now:
  *
- * - Argo CD sync wave by kind class ({@link registerSyncWave}), unless the object already has a wave or is a hook;
- *   an ExternalSecret that copies a Secret produced by an object of the scope ({@link registerSecretProducer}, e.g.
+ * - Argo CD sync wave by kind class ({@link SyncWaves}), unless the object already has a wave or is a hook;
+ *   an ExternalSecret that copies a Secret produced by an object of the scope ({@link SecretProducers}, e.g.
  *   a KafkaUser's credentials) goes one wave after its producer;
  * - one-shot Jobs (`batch/Job`) become `Sync` hooks with `BeforeHookCreation` (a Job's template is immutable,
  *   so it is recreated rather than patched) and carry Flux's `force: enabled` for the same reason;
@@ -75,12 +123,9 @@ export function applyDeliveryOrdering(scope: IConstruct, options: DeliveryOrderi
     }
     objects.push({ apiObject, object });
   }
-  const secretWaves = new Map<string, number>();
-  for (const { object } of objects) {
-    for (const name of producedSecrets(object)) secretWaves.set(name, Math.max(secretWaves.get(name) ?? -Infinity, waveOf(object) ?? 0));
-  }
+  const context = orderingContext(objects.map((o) => o.object), scope);
   for (const { apiObject, object } of objects) {
-    for (const [key, value] of Object.entries(orderingAnnotations(object, { argocd, flux }, { secretWaves }))) {
+    for (const [key, value] of Object.entries(orderingAnnotations(object, { argocd, flux }, context))) {
       apiObject.metadata.addAnnotation(key, value);
     }
   }
@@ -88,16 +133,18 @@ export function applyDeliveryOrdering(scope: IConstruct, options: DeliveryOrderi
 
 /** What {@link orderingAnnotations} knows about the other objects of the environment. */
 export interface OrderingContext {
-  /** The sync wave of the producer of each Secret an operator creates ({@link registerSecretProducer}). */
+  /** The sync wave of the producer of each Secret an operator creates ({@link SecretProducers}). */
   readonly secretWaves?: ReadonlyMap<string, number>;
+  /** The wave of a kind. @default - the process-wide table ({@link syncWaveOf}) */
+  readonly syncWaveOf?: (apiGroup: string, kind: string) => number | undefined;
 }
 
 /** The wave an object has or gets from its class (undefined for hooks and kinds without a class). */
-function waveOf(object: KubeObject): number | undefined {
+function waveOf(object: KubeObject, wavesOf: (apiGroup: string, kind: string) => number | undefined): number | undefined {
   const a = object.metadata?.annotations ?? {};
   if (a[HOOK_ANNOTATION] !== undefined) return undefined;
   const own = a[SYNC_WAVE_ANNOTATION] !== undefined ? Number.parseInt(a[SYNC_WAVE_ANNOTATION], 10) : NaN;
-  return Number.isNaN(own) ? syncWaveOf(apiGroupOf(object.apiVersion), object.kind) : own;
+  return Number.isNaN(own) ? wavesOf(apiGroupOf(object.apiVersion), object.kind) : own;
 }
 
 /**
@@ -122,7 +169,7 @@ export function orderingAnnotations(object: KubeObject, options: DeliveryOrderin
     }
   }
   if (argocd && existing[SYNC_WAVE_ANNOTATION] === undefined && !isHook) {
-    let wave = syncWaveOf(group, object.kind);
+    let wave = (context.syncWaveOf ?? syncWaveOf)(group, object.kind);
     // After the producers of the Secrets it copies (an ExternalSecret reading a KafkaUser's credentials).
     const after = externalSecretSources(object).map((k) => context.secretWaves?.get(k)).filter((w): w is number => w !== undefined);
     if (after.length > 0) wave = Math.max(wave ?? 0, Math.max(...after) + 1);

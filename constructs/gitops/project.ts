@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { NameRule, toKubernetesName, validateName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
-import { collectObjects } from '../../lib/synthesizer/collect';
+import { ArtifactContext } from '../../lib/synthesizer/artifacts';
 import { apiGroupOf, KubeObject } from '../../lib/synthesizer/manifest';
 import { validateProps } from '../../lib/validation';
 import { AppProject } from '../imports/argocd-argoproj.io';
@@ -128,8 +128,8 @@ export class ArgoCdProject extends BootstrapObject {
     this.extraCluster.push(compact(validateProps(this, clusterResourceSchema, { group, kind, name })));
   }
 
-  public toManifest(): KubeObject {
-    const contents = this.environments.map((env) => ({ env, objects: collectObjects(env).map((o) => o.object) }));
+  public toManifest(context: ArtifactContext): KubeObject {
+    const contents = this.environments.map((env) => ({ env, objects: context.objectsOf(env).map((o) => o.object) }));
     const namespaced = this.props.namespaceResourceWhitelist
       ? [...this.props.namespaceResourceWhitelist]
       : contents.flatMap(({ objects }) => objects.filter((o) => o.metadata.namespace !== undefined).map(groupKindOf));

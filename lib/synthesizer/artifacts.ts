@@ -1,4 +1,6 @@
 import { IConstruct } from 'constructs';
+import type { Environment } from '../platform';
+import { SynthesizedObject } from './manifest';
 
 /** A file the platform writes besides its Kubernetes objects (a report, a bootstrap object). */
 export interface ArtifactFile {
@@ -14,6 +16,11 @@ export interface ArtifactFile {
 export interface ArtifactContext {
   /** The absolute output folder being synthesized (it may differ from the platform's `outdir`, e.g. `--out`). */
   readonly outdir: string;
+  /**
+   * The synthesized objects of an environment (resolved once per synthesis; an environment left out with `--env`
+   * is resolved on first use).
+   */
+  readonly objectsOf: (environment: Environment) => readonly SynthesizedObject[];
 }
 
 const ARTIFACTS = Symbol.for('cdk8s-dataops.artifacts');

@@ -6,6 +6,7 @@ import { DataPlatform, Environment } from '../platform';
 import { isClusterScoped } from './kinds';
 import { manifestPath } from './layout';
 import { apiGroupOf, KubeObject, SynthesizedObject } from './manifest';
+import { ObjectTransforms } from './transforms';
 
 /** Options of {@link collectObjects}. */
 export interface CollectOptions {
@@ -35,17 +36,28 @@ export function collectObjects(scope: DataPlatform | Environment, options: Colle
   const errors: DataOpsError[] = [];
   for (const env of envs) {
     if (options.environments && !options.environments.includes(env.name)) continue;
+    const resolved: KubeObject[] = [];
+    const paths: string[] = [];
+    const order: (number | DataOpsError)[] = []; // definition order: an index into resolved, or the failure of an object
     for (const apiObject of apiObjectsOf(env)) {
-      // Errors name the L2 construct a user wrote, not its inner 'Resource'.
-      const constructPath = apiObject.node.path.replace(/\/(Resource|Default)$/, '');
-      let object: KubeObject;
       try {
         applyInheritedMetadata(apiObject);
-        object = normalize(apiObject.toJson());
+        resolved.push(apiObject.toJson());
+        paths.push(apiObject.node.path);
+        order.push(resolved.length - 1);
       } catch (e) {
-        errors.push(resolutionError(e, constructPath));
+        order.push(resolutionError(e, userPath(apiObject.node.path)));
+      }
+    }
+    // Transforms see every object of an environment; when one failed, synthesis fails and only collisions are looked for.
+    if (order.length === resolved.length) ObjectTransforms._apply(env, resolved, paths);
+    for (const i of order) {
+      if (typeof i !== 'number') {
+        errors.push(i);
         continue;
       }
+      const object = normalize(resolved[i]);
+      const constructPath = userPath(paths[i]);
       const file = manifestPath(env.name, object);
       const other = byFile.get(file);
       if (other !== undefined) {
@@ -62,6 +74,11 @@ export function collectObjects(scope: DataPlatform | Environment, options: Colle
   if (errors.length === 1) throw errors[0];
   if (errors.length > 1) throw new AggregateDataOpsError(errors);
   return out;
+}
+
+/** Errors name the L2 construct a user wrote, not its inner 'Resource'. */
+function userPath(path: string): string {
+  return path.replace(/\/(Resource|Default)$/, '');
 }
 
 /** All ApiObjects below a construct, depth first in definition order. */

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AggregateDataOpsError, DataOpsError } from '../errors';
 import { DataPlatform, Environment } from '../platform';
-import { Artifacts } from './artifacts';
+import { ArtifactContext, Artifacts } from './artifacts';
 import { collectObjects } from './collect';
 import { MANIFESTS_DIR } from './layout';
 import { KubeObject, SynthesizedObject } from './manifest';
@@ -57,16 +57,32 @@ export function synthesizePlatform(platform: DataPlatform, options: SynthesizeOp
 
   const files = new Map<string, string>();
   for (const o of objects) files.set(o.file, toYaml(o.object));
+  const context = artifactContext(outdir, objects);
   for (const artifact of Artifacts.list(platform)) {
     if (artifact.path.startsWith(`${MANIFESTS_DIR}/`) || path.isAbsolute(artifact.path) || artifact.path.split('/').includes('..')) {
       throw new DataOpsError(`artifact path '${artifact.path}' must be relative and outside ${MANIFESTS_DIR}/`, { constructPath: artifact.owner.node.path });
     }
     if (files.has(artifact.path)) throw new DataOpsError(`two artifacts write '${artifact.path}'`, { constructPath: artifact.owner.node.path });
-    const content = artifact.render({ outdir });
+    const content = artifact.render(context);
     if (content !== undefined) files.set(artifact.path, content);
   }
   if (options.environments) keepOtherEnvironments(outdir, files, options.environments);
   return new Synthesis(outdir, objects, files);
+}
+
+/** What artifacts see of a synthesis: its folder, and the objects of each environment (resolved once). */
+export function artifactContext(outdir: string, objects: readonly SynthesizedObject[]): ArtifactContext {
+  const byEnv = new Map<string, SynthesizedObject[]>();
+  for (const o of objects) {
+    const list = byEnv.get(o.environment);
+    if (list) list.push(o);
+    else byEnv.set(o.environment, [o]);
+  }
+  const others = new Map<Environment, readonly SynthesizedObject[]>();
+  return {
+    outdir,
+    objectsOf: (env) => byEnv.get(env.name) ?? others.get(env) ?? others.set(env, collectObjects(env)).get(env)!,
+  };
 }
 
 DataPlatform._writer = (platform) => {

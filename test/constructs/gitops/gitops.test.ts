@@ -8,6 +8,7 @@ import {
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { GitOps } from '../../../constructs/gitops';
+import { declareStrimziDelivery } from '../../../constructs/kafka/strimzi-object';
 import { crdProblems } from './crd-schema';
 import { fileObject, filesUnder, REPO, synth, tmpdir } from './support';
 
@@ -16,6 +17,7 @@ function platform(): { platform: DataPlatform; dev: Environment; prod: Environme
   const p = new DataPlatform();
   const dev = new Environment(p, 'dev');
   const prod = new Environment(p, 'prod', { namespace: 'payments' });
+  declareStrimziDelivery(p); // what the Kafka constructs declare for the raw KafkaTopics below
   for (const env of [dev, prod]) {
     new ApiObject(env, 'orders', {
       apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic',
