@@ -4,16 +4,20 @@ import { DataPlatform, Environment, ObjectMetadata } from 'cdk8s-dataops';
 import { findObject, synthesize } from 'cdk8s-dataops/testing';
 import { describe, expect, it } from 'vitest';
 import {
-  applyDeliveryOrdering, enableDeliveryOrdering, exceedsLastAppliedLimit, orderingAnnotations, registerSecretProducer, SyncWave,
+  applyDeliveryOrdering, enableDeliveryOrdering, exceedsLastAppliedLimit, orderingAnnotations, SecretProducers, SyncWave,
 } from '../../../constructs/gitops';
+import { KafkaCluster, Topic } from '../../../constructs/kafka';
+import { declareStrimziDelivery } from '../../../constructs/kafka/strimzi-object';
 import { Job, syncHookAnnotations } from '../../../constructs/k8s';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const OPTIONS = 'argocd.argoproj.io/sync-options';
 
+/** An environment with ordering, on a platform that uses Strimzi (as the Kafka constructs declare it). */
 function env(): Environment {
   const e = new Environment(new DataPlatform(), 'prod', { namespace: 'payments' });
   enableDeliveryOrdering(e);
+  declareStrimziDelivery(e);
   return e;
 }
 
@@ -32,6 +36,30 @@ describe('sync waves by class', () => {
     });
   });
 
+  it('knows no Kafka kind itself: the Kafka constructs declare theirs on their platform', () => {
+    const plain = new Environment(new DataPlatform(), 'prod');
+    enableDeliveryOrdering(plain);
+    new ApiObject(plain, 'orders', { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic' });
+    new ApiObject(plain, 'app', { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaUser' });
+    new ApiObject(plain, 'app-kafka', {
+      apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', spec: { data: [{ secretKey: 'p', remoteRef: { key: 'app' } }] },
+    });
+    expect(findObject(plain, 'KafkaTopic', 'orders').metadata.annotations).toBeUndefined();
+    expect(findObject(plain, 'ExternalSecret', 'app-kafka').metadata.annotations![WAVE]).toBe('-5');
+
+    // The same platform with a Topic construct in it: Strimzi kinds are ordered, the credentials wait for the user.
+    const cluster = KafkaCluster.fromStrimzi(plain, 'kafka', { name: 'main', namespace: 'kafka', bootstrapServers: 'main-kafka-bootstrap.kafka:9093' });
+    new Topic(plain, 'events', { cluster, topicName: 'events.v1' });
+    expect(findObject(plain, 'KafkaTopic', 'orders').metadata.annotations![WAVE]).toBe(String(SyncWave.DATA));
+    expect(findObject(plain, 'KafkaTopic', 'events.v1').metadata.annotations![WAVE]).toBe('0');
+    expect(findObject(plain, 'ExternalSecret', 'app-kafka').metadata.annotations![WAVE]).toBe('1');
+    // Another platform in the same process is not affected.
+    const other = new Environment(new DataPlatform(), 'prod');
+    enableDeliveryOrdering(other);
+    new ApiObject(other, 'orders', { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic' });
+    expect(findObject(other, 'KafkaTopic', 'orders').metadata.annotations).toBeUndefined();
+  });
+
   it('matches the group: a Deployment of another API group has no class', () => {
     const prod = env();
     new ApiObject(prod, 'x', { apiVersion: 'example.com/v1', kind: 'Deployment' });
@@ -47,7 +75,7 @@ describe('sync waves by class', () => {
   it('orders objects defined after ordering was enabled', () => {
     const prod = env();
     new ApiObject(prod, 'late', { apiVersion: 'kafka.strimzi.io/v1', kind: 'KafkaTopic' });
-    expect(findObject(prod, 'KafkaTopic', 'late').metadata.annotations![WAVE]).toBe(String(SyncWave.KAFKA));
+    expect(findObject(prod, 'KafkaTopic', 'late').metadata.annotations![WAVE]).toBe(String(SyncWave.DATA));
   });
 
   it('leaves an environment without ordering untouched', () => {
@@ -92,8 +120,8 @@ describe('secrets produced by operators', () => {
   });
 
   it('lets domain modules declare producers', () => {
-    registerSecretProducer('db.example.com/Database', (o) => [`${o.metadata.name}-credentials`]);
     const prod = env();
+    SecretProducers.of(prod).register('db.example.com/Database', (o) => [`${o.metadata.name}-credentials`]);
     new ApiObject(prod, 'orders', { apiVersion: 'db.example.com/v1', kind: 'Database', metadata: { annotations: { [WAVE]: '2' } } });
     new ApiObject(prod, 'orders-db', externalSecret('orders-credentials'));
     expect(findObject(prod, 'ExternalSecret', 'orders-db').metadata.annotations![WAVE]).toBe('3');
