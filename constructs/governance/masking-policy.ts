@@ -214,7 +214,7 @@ export class MaskingPolicy extends Construct {
         pluginClass: 'io.conduktor.gateway.interceptor.FieldLevelDataMaskingPlugin',
         priority: gw.priority ?? 100,
         config: {
-          topic: `^(${this.topics.map((t) => t.topicName.replace(/[.\\^$|?*+()[\]{}-]/g, '\\$&')).join('|')})$`,
+          topic: `^(${this.topics.map((t) => t.topicName.replace(/\./g, '\\.')).join('|')})$`,
           ...(registry ? { schemaRegistryConfig: { host: registry } } : {}),
           // A rule the plugin cannot express gets no policy (the report says so): the interceptor then masks nothing.
           policies: typeof r === 'string' ? [] : [{ name: `${this.policyName} (${this.ruleText})`, rule: r, fields: [...this.fields] }],

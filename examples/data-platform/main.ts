@@ -3,8 +3,8 @@
  * Copy it as a starting point for your own main.ts.
  */
 import {
-  Airflow, Compatibility, DataPlatform, Dags, DbtProject, Environment, GitOps, KafkaCluster, KafkaConnect, KafkaConnector,
-  NetworkPeer, NetworkPort, Pipeline, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
+  Airflow, Compatibility, DataClass, DataPlatform, Dags, DbtProject, Environment, GitOps, KafkaCluster, KafkaConnect, KafkaConnector,
+  MaskingPolicy, NetworkPeer, NetworkPort, Pipeline, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
 } from 'cdk8s-dataops';
 
 const platform = new DataPlatform();
@@ -32,13 +32,18 @@ for (const name of ['dev', 'prod']) {
     cluster, topicName: 'payments.orders.v1', partitions: env.select({ prod: 12, default: 3 }),
     config: { retention: '7d', compressionType: 'zstd' },
   });
-  const validated = new Topic(orders, 'validated', { cluster, topicName: 'payments.orders-validated.v1', partitions: env.select({ prod: 12, default: 3 }) });
+  const validated = new Topic(orders, 'validated', {
+    cluster, topicName: 'payments.orders-validated.v1', partitions: env.select({ prod: 12, default: 3 }), config: { retention: '7d' },
+  });
   const enriched = new Topic(orders, 'enriched', {
     cluster, topicName: 'payments.orders-enriched.v1', partitions: env.select({ prod: 12, default: 3 }),
     config: { retention: '30d', cleanupPolicy: 'delete' },
   });
   new Schema(orders, 'raw-value', {
     registry, topic: raw, compatibility: Compatibility.BACKWARD,
+    // The customer's e-mail is personal data: the tag follows it into every topic written from this one, and reaches
+    // the registry as data-contract metadata.
+    classify: { customerEmail: DataClass.PII },
     definition: {
       type: 'record', name: 'Order', namespace: 'com.acme.payments',
       fields: [
@@ -46,16 +51,23 @@ for (const name of ['dev', 'prod']) {
         { name: 'customerId', type: 'string' },
         { name: 'amountCents', type: 'long' },
         { name: 'currency', type: 'string', default: 'EUR' },
+        { name: 'customerEmail', type: ['null', 'string'], default: null },
       ],
     },
   });
-  new StreamingApp(orders, 'validator', {
+  const validator = new StreamingApp(orders, 'validator', {
     image: 'ghcr.io/acme/orders-validator:1.8.0', cluster, reads: [raw], writes: [validated], port: 8080,
   });
-  new StreamingApp(orders, 'enricher', {
+  const enricher = new StreamingApp(orders, 'enricher', {
     image: 'ghcr.io/acme/orders-enricher:2.3.1', cluster, reads: [validated], writes: [enriched], port: 8080,
     transactionalIdPrefix: 'enricher-',
     resources: { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '512Mi' } },
+  });
+
+  // Readers of the e-mail other than the two apps that need it get it masked: the warehouse sink below gets Kafka's
+  // MaskField transform automatically, clients of Conduktor Gateway get the gateway's interceptor (dist/gateway/).
+  new MaskingPolicy(orders, 'mask-customer-email', {
+    topics: [raw, validated, enriched], fields: ['customerEmail'], rule: 'all', exempt: [validator, enricher], gateway: true,
   });
 
   // The analytics team lands enriched orders in the warehouse; the payments team shares the topic with them.

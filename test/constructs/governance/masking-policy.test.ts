@@ -91,7 +91,7 @@ describe('MaskingPolicy', () => {
         pluginClass: 'io.conduktor.gateway.interceptor.FieldLevelDataMaskingPlugin',
         priority: 100,
         config: {
-          topic: '^(payments\\.orders\\.v1|payments\\.orders\\-enriched\\.v1)$',
+          topic: '^(payments\\.orders\\.v1|payments\\.orders-enriched\\.v1)$',
           schemaRegistryConfig: { host: 'http://schema-registry.kafka:8081' },
           policies: [{ name: 'mask-card (lastN(4))', rule: { type: 'MASK_LAST_N', maskingChar: '*', numberOfChars: 4 }, fields: ['cardNumber'] }],
         },
