@@ -3,6 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { DataOpsError, ValidationError } from './errors';
 import { addLineageReports } from './graph/report';
 import { NameRule, objectName, validateName } from './names';
+import { isClusterScoped } from './synthesizer/kinds';
+import { apiGroupOf } from './synthesizer/manifest';
 
 const CLI_FLAG = Symbol.for('cdk8s-dataops.cli');
 const ENVIRONMENT = Symbol.for('cdk8s-dataops.Environment');
@@ -63,6 +65,7 @@ export class DataPlatform extends App {
     super({ outdir: props.outdir ?? 'dist' });
     if (DataPlatform._underCli()) DataPlatform._registered().push(this);
     if (props.lineageReports !== false) addLineageReports(this);
+    this.node.addValidation({ validate: () => environmentCollisions(this.environments) });
   }
 
   /** The environments of this platform, in the order they were defined. */
@@ -99,6 +102,15 @@ export interface EnvironmentProps {
    * @default - true when the environment is named 'prod' or 'production'
    */
   readonly production?: boolean;
+  /**
+   * The Kubernetes cluster this environment is deployed to (any name that tells clusters apart, such as the name it
+   * has in Argo CD). Two environments on one cluster must not declare the same object (same kind, namespace and
+   * name): their GitOps applications would fight over it, so synthesis refuses it, naming both constructs. Give such
+   * environments different namespaces, or say that they run on different clusters. This name is not written to the
+   * output: point each environment's Argo CD Application or Flux Kustomization at that cluster.
+   * @default - one cluster, shared by every environment that sets none
+   */
+  readonly cluster?: string;
 }
 
 /**
@@ -142,6 +154,8 @@ export class Environment extends Chart {
   public readonly namespace: string;
   /** Whether this is a production environment. */
   public readonly production: boolean;
+  /** The Kubernetes cluster this environment is deployed to; undefined: the one cluster shared by such environments. */
+  public readonly cluster?: string;
 
   constructor(scope: DataPlatform, id: string, props: EnvironmentProps = {}) {
     if (!(scope instanceof DataPlatform)) {
@@ -159,6 +173,10 @@ export class Environment extends Chart {
     this.name = id;
     this.namespace = namespace;
     this.production = props.production ?? (id === 'prod' || id === 'production');
+    if (props.cluster !== undefined && (typeof props.cluster !== 'string' || props.cluster.trim() === '')) {
+      throw new ValidationError(this, 'cluster', 'must be a non-empty name');
+    }
+    this.cluster = props.cluster;
   }
 
   /**
@@ -180,4 +198,47 @@ export class Environment extends Chart {
   public override generateObjectName(apiObject: ApiObject): string {
     return objectName(apiObject);
   }
+}
+
+/** Collisions listed in full in one message; the rest are counted. */
+const COLLISIONS_SHOWN = 5;
+
+/**
+ * Objects that two environments deploy to the same place: same cluster, same kind, same namespace (none for
+ * cluster-scoped kinds) and same name: one message, a paragraph per pair of environments, naming both constructs.
+ */
+function environmentCollisions(environments: readonly Environment[]): string[] {
+  const seen = new Map<string, { env: Environment; path: string }>();
+  const byPair = new Map<string, { a: Environment; b: Environment; lines: string[] }>();
+  for (const env of environments) {
+    const own = new Set<string>(); // collisions inside one environment are the synthesizer's (same file)
+    for (const o of env.node.findAll()) {
+      if (!(o instanceof ApiObject)) continue;
+      const namespace = isClusterScoped(apiGroupOf(o.apiVersion), o.kind) ? undefined : o.metadata.namespace;
+      const key = JSON.stringify([env.cluster ?? '', apiGroupOf(o.apiVersion), o.kind, namespace ?? '', o.name]);
+      if (own.has(key)) continue;
+      own.add(key);
+      const path = o.node.path.replace(/\/(Resource|Default)$/, '');
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, { env, path });
+        continue;
+      }
+      const pair = `${first.env.name}\u0000${env.name}`;
+      const entry = byPair.get(pair) ?? { a: first.env, b: env, lines: [] };
+      byPair.set(pair, entry);
+      entry.lines.push(`${o.kind} '${o.name}'${namespace ? ` in namespace '${namespace}'` : ''}: ${first.path} and ${path}`);
+    }
+  }
+  if (byPair.size === 0) return [];
+  return [[...byPair.values()].map(({ a, b, lines }) => {
+    const where = a.cluster ? `cluster '${a.cluster}'` : 'the same cluster (neither sets one)';
+    const shown = lines.slice(0, COLLISIONS_SHOWN).map((l) => `\n    ${l}`).join('');
+    const more = lines.length > COLLISIONS_SHOWN ? `\n    ... and ${lines.length - COLLISIONS_SHOWN} more` : '';
+    return `environments '${a.name}' and '${b.name}' both deploy ${lines.length} object${lines.length === 1 ? '' : 's'} to ${where}, ` +
+      `where their GitOps applications would fight over ${lines.length === 1 ? 'it' : 'them'}:${shown}${more}\n  ` +
+      'Give the environments namespaces of their own (and Kafka clusters of their own, for Kafka objects), or say that ' +
+      `they run on different clusters: new Environment(platform, '${a.name}', { cluster: '${a.name}' }) and ` +
+      `new Environment(platform, '${b.name}', { cluster: '${b.name}' })`;
+  }).join('\n')];
 }

@@ -10,7 +10,9 @@ import {
 const platform = new DataPlatform();
 
 for (const name of ['dev', 'prod']) {
-  const env = new Environment(platform, name, { namespace: 'payments' });
+  // dev and prod run on Kubernetes clusters of their own (each with its Strimzi 'main' in 'kafka'), so the same topics
+  // in both do not collide; on one shared cluster they would need namespaces (and Kafka clusters) of their own.
+  const env = new Environment(platform, name, { namespace: 'payments', cluster: name });
   const cluster = KafkaCluster.fromStrimzi(env, 'kafka', {
     name: 'main',
     namespace: 'kafka',

@@ -143,3 +143,63 @@ describe('objects outside an Environment', () => {
     expect(() => synthesizePlatform(platform)).toThrow(/^loose\/stray is not inside an Environment; every Kubernetes object belongs to one/);
   });
 });
+
+describe('environments that deploy the same object to the same place', () => {
+  /** Two environments with a ConfigMap in the 'shared' namespace and a cluster-scoped Namespace each. */
+  function twoEnvironments(staging: EnvironmentPropsLike, prod: EnvironmentPropsLike): DataPlatform {
+    const platform = new DataPlatform();
+    for (const [name, props] of [['staging', staging], ['prod', prod]] as const) {
+      const env = new Environment(platform, name, props);
+      configMap(new Construct(env, 'team'), 'settings', { metadata: { namespace: 'shared' }, data: { env: name } });
+      new ApiObject(env, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: env.namespace } });
+    }
+    return platform;
+  }
+  type EnvironmentPropsLike = { namespace?: string; cluster?: string };
+
+  it('fail synthesis on one cluster, naming both constructs, the object and what to do', () => {
+    const platform = twoEnvironments({ namespace: 'payments' }, { namespace: 'payments' });
+    let error: unknown;
+    try {
+      synthesizePlatform(platform);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(DataOpsError);
+    expect((error as Error).message).toBe([
+      "environments 'staging' and 'prod' both deploy 2 objects to the same cluster (neither sets one), where their GitOps applications would fight over them:",
+      "    ConfigMap 'settings' in namespace 'shared': staging/team/settings and prod/team/settings",
+      "    Namespace 'payments': staging/ns and prod/ns", // cluster-scoped: no namespace
+      "  Give the environments namespaces of their own (and Kafka clusters of their own, for Kafka objects), or say that they run on different clusters: " +
+        "new Environment(platform, 'staging', { cluster: 'staging' }) and new Environment(platform, 'prod', { cluster: 'prod' })",
+    ].join('\n'));
+  });
+
+  it('list five collisions of a pair and count the rest', () => {
+    const platform = new DataPlatform();
+    for (const name of ['a', 'b', 'c']) {
+      const env = new Environment(platform, name, { namespace: 'same' });
+      for (let i = 0; i < 7; i++) configMap(env, `cm${i}`);
+    }
+    const message = (() => { try { synthesizePlatform(platform); return ''; } catch (e) { return (e as Error).message; } })();
+    expect(message).toContain("environments 'a' and 'b' both deploy 7 objects to the same cluster");
+    expect(message).toContain("environments 'a' and 'c' both deploy 7 objects");
+    expect(message).toContain("    ConfigMap 'cm4' in namespace 'same': a/cm4 and b/cm4\n    ... and 2 more\n  Give the environments");
+  });
+
+  it('are fine on different clusters, and in different namespaces (cluster-scoped objects then differ by name too)', () => {
+    const dir = tempDir();
+    expect(() => synthesizePlatform(twoEnvironments({ cluster: 'eu-staging' }, { cluster: 'eu-prod' }), { outdir: dir })).not.toThrow();
+    const byNamespace = new DataPlatform();
+    for (const name of ['staging', 'prod']) configMap(new Environment(byNamespace, name, { namespace: `payments-${name}` }), 'settings');
+    expect(() => synthesizePlatform(byNamespace, { outdir: path.join(dir, 'b') })).not.toThrow();
+  });
+
+  it('collide on a named shared cluster too, and the message names it', () => {
+    expect(() => synthesizePlatform(twoEnvironments({ cluster: 'main' }, { cluster: 'main' }))).toThrow(/both deploy 1 object to cluster 'main', where their GitOps applications would fight over it:/);
+  });
+
+  it('refuses an empty cluster name', () => {
+    expect(() => new Environment(new DataPlatform(), 'dev', { cluster: ' ' })).toThrow("dev, field 'cluster': must be a non-empty name");
+  });
+});

@@ -5,7 +5,7 @@ import { AggregateDataOpsError, collectObjects, DataOpsError, DataPlatform, Envi
 
 function platformWith(...envs: string[]) {
   const platform = new DataPlatform();
-  return { platform, envs: envs.map((e) => new Environment(platform, e, { namespace: 'payments' })) };
+  return { platform, envs: envs.map((e) => new Environment(platform, e, { namespace: 'payments', cluster: e })) };
 }
 
 function configMap(scope: Construct, id: string, props: Record<string, unknown> = {}): ApiObject {

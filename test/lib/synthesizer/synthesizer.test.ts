@@ -23,7 +23,7 @@ interface Shape {
 function build(outdir: string, shape: Shape = {}): DataPlatform {
   const platform = new DataPlatform({ outdir });
   for (const name of shape.envs ?? ['dev', 'prod']) {
-    const env = new Environment(platform, name, { namespace: 'payments', labels: { team: 'payments' } });
+    const env = new Environment(platform, name, { namespace: 'payments', labels: { team: 'payments' }, cluster: name });
     for (let i = 0; i < 5; i++) {
       const throws = shape.throwAt === i && name === 'prod';
       new ApiObject(env, `config-${i}`, {
