@@ -11,4 +11,6 @@ export * from './constructs/streaming';
 export * from './constructs/dbt';
 export * from './constructs/airflow';
 export * from './constructs/gitops';
+export * from './constructs/monitoring';
+export * from './constructs/audit';
 export * from './constructs/governance';

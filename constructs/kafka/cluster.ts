@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { NameRule, validateName } from '../../lib/names';
 import { validateProps } from '../../lib/validation';
+import { KafkaMetricsSource, kafkaMetricsSourceSchema } from './metrics';
 
 /** Strimzi API versions: `v1` (Strimzi 1.x serves only v1) or `v1beta2` (Strimzi ≤ 0.48). */
 export type StrimziApiVersion = 'v1' | 'v1beta2';
@@ -28,6 +29,8 @@ export interface IKafkaCluster {
   readonly userNamespace: string;
   /** A secret store that can read Secrets of the cluster namespace, to copy credentials to app namespaces. */
   readonly credentialsStore?: { readonly name: string; readonly kind: 'SecretStore' | 'ClusterSecretStore' };
+  /** Where Prometheus gets this cluster's lag and offset series (alerts use it). Undefined: kafka_exporter as Strimzi deploys it. */
+  readonly metrics?: KafkaMetricsSource;
   /** The construct representing the cluster (for error messages and scoping). */
   readonly node: Construct['node'];
 }
@@ -72,6 +75,12 @@ export interface StrimziClusterProps {
    * @default - none: apps must run in the user namespace
    */
   readonly credentialsStore?: { readonly name: string; readonly kind?: 'SecretStore' | 'ClusterSecretStore' };
+  /**
+   * The exporter whose lag and offset series alerts query (`KafkaMetrics.kminion()`, `.burrowExporter()`,
+   * `.kafkaLagExporter()`), and the labels that select this cluster's series.
+   * @default KafkaMetrics.kafkaExporter() - kafka_exporter as Strimzi deploys it (`spec.kafkaExporter`)
+   */
+  readonly metrics?: KafkaMetricsSource;
 }
 
 const propsSchema = z.object({
@@ -84,6 +93,7 @@ const propsSchema = z.object({
   tls: z.boolean().optional(),
   userNamespace: z.string().optional(),
   credentialsStore: z.object({ name: z.string().min(1), kind: z.enum(['SecretStore', 'ClusterSecretStore']).optional() }).strict().optional(),
+  metrics: kafkaMetricsSourceSchema.optional(),
 }).strict();
 
 /**
@@ -109,6 +119,7 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
   public readonly tls: boolean;
   public readonly userNamespace: string;
   public readonly credentialsStore?: { readonly name: string; readonly kind: 'SecretStore' | 'ClusterSecretStore' };
+  public readonly metrics?: KafkaMetricsSource;
 
   private constructor(scope: Construct, id: string, props: StrimziClusterProps) {
     super(scope, id);
@@ -122,6 +133,7 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
     this.tls = p.tls ?? p.bootstrapServers.split(',').every((hp) => hp.endsWith(':9093'));
     this.userNamespace = validateName(this, 'userNamespace', p.userNamespace ?? this.namespace, NameRule.DNS_LABEL);
     this.credentialsStore = p.credentialsStore ? { name: p.credentialsStore.name, kind: p.credentialsStore.kind ?? 'ClusterSecretStore' } : undefined;
+    this.metrics = p.metrics;
   }
 
   /** Name of the Secret with the cluster CA certificate that Strimzi creates (`<name>-cluster-ca-cert`). */

@@ -10,6 +10,7 @@ import { KafkaTopic } from '../imports/strimzi-kafka.strimzi.io';
 import { IKafkaCluster, strimziLabels } from './cluster';
 import { IKafkaPrincipal } from './principal';
 import { useClusterApiVersion } from './strimzi-object';
+import { TopicThroughputAlert, TopicThroughputAlertOptions } from './topic-throughput-alert';
 import { BrokerConfig, KNOWN_TOPIC_CONFIGS, TopicConfig, topicConfigSchema, toBrokerConfig } from './topic-config';
 
 /** Options of {@link ITopic.grantRead}. */
@@ -32,6 +33,10 @@ export interface GrantWriteOptions {
 export interface TopicAccess {
   readonly principal: IKafkaPrincipal;
   readonly access: 'read' | 'write';
+  /** The consumer group a reader joins, when granted with one (lag alerts are per group). */
+  readonly consumerGroup?: string;
+  /** Whether `consumerGroup` is a prefix. */
+  readonly consumerGroupIsPrefix?: boolean;
 }
 
 /** A topic (or a prefix of topics) that permissions can be granted on. */
@@ -56,6 +61,11 @@ export interface ITopic {
   shareWith(consumer: IConstruct): void;
   /** Whether code under `scope` may read this topic across pipeline boundaries. */
   isSharedWith(scope: IConstruct): boolean;
+  /**
+   * Alerts when the topic receives fewer (`min`) or more (`max`) messages per second than expected for `for`: a
+   * PrometheusRule on the end offsets the cluster's exporter reports (see {@link TopicThroughputAlert}).
+   */
+  alertOnThroughput(options: TopicThroughputAlertOptions): TopicThroughputAlert;
 }
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
@@ -89,6 +99,11 @@ abstract class TopicBase extends Construct implements ITopic, IGraphContributor 
 
   public isSharedWith(scope: IConstruct): boolean {
     return this.isPublic || scope.node.scopes.some((s) => this.sharedWith.includes(s));
+  }
+
+  public alertOnThroughput(options: TopicThroughputAlertOptions): TopicThroughputAlert {
+    const count = this.node.children.filter((c) => c instanceof TopicThroughputAlert).length;
+    return new TopicThroughputAlert(this, count === 0 ? 'ThroughputAlert' : `ThroughputAlert${count + 1}`, this, options);
   }
 
   /** The id of this topic's node in the data-flow graph. */
@@ -135,7 +150,7 @@ abstract class TopicBase extends Construct implements ITopic, IGraphContributor 
     if (options.consumerGroup !== undefined) {
       user.addAcl({ resourceType: 'group', name: options.consumerGroup, patternType: options.consumerGroupIsPrefix ? 'prefix' : 'literal', operations: ['Read'] });
     }
-    this.record(grantee, 'read');
+    this.record(grantee, 'read', options.consumerGroup, options.consumerGroupIsPrefix);
   }
 
   public grantWrite(grantee: IKafkaPrincipal, options: GrantWriteOptions = {}): void {
@@ -157,8 +172,9 @@ abstract class TopicBase extends Construct implements ITopic, IGraphContributor 
     return this.isPrefix ? 'prefix' : 'literal';
   }
 
-  private record(principal: IKafkaPrincipal, access: 'read' | 'write'): void {
-    if (!this.grants.some((g) => g.principal === principal && g.access === access)) this.grants.push({ principal, access });
+  private record(principal: IKafkaPrincipal, access: 'read' | 'write', consumerGroup?: string, consumerGroupIsPrefix?: boolean): void {
+    if (this.grants.some((g) => g.principal === principal && g.access === access)) return;
+    this.grants.push(consumerGroup === undefined ? { principal, access } : { principal, access, consumerGroup, consumerGroupIsPrefix: consumerGroupIsPrefix ?? false });
   }
 
   private checkSameCluster(grantee: IKafkaPrincipal): void {

@@ -5,6 +5,7 @@ import { ObjectMetadata } from '../../lib/metadata';
 import { NameRule, objectName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
 import { validateProps } from '../../lib/validation';
+import { ConsumerLagAlert, ConsumerLagAlertOptions } from '../kafka/consumer-lag-alert';
 import { ITopic } from '../kafka/topic';
 
 /** Label with the pipeline name, on every object of a pipeline. */
@@ -70,6 +71,20 @@ export class Pipeline extends Construct implements IGraphGroup {
     if (p.description) meta.addAnnotation('dataops.cdk8s.io/description', p.description);
     for (const tag of p.tags ?? []) meta.addLabel(`tags.dataops.cdk8s.io/${tag}`, 'true');
     this.node.addValidation({ validate: () => this.crossPipelineReads() });
+  }
+
+  /**
+   * Alerts when a consumer group of this pipeline lags: by default every group its apps and connectors read with
+   * (call it after declaring them), or `consumerGroup`. One PrometheusRule (see {@link ConsumerLagAlert}); the alerts
+   * carry `pipeline`, `owner`, `severity` and the `namespace` of the route meant to receive them.
+   *
+   * ```ts
+   * orders.alertOnLag({ threshold: 10_000, for: '10m', severity: 'critical', route: oncall });
+   * ```
+   */
+  public alertOnLag(options: ConsumerLagAlertOptions): ConsumerLagAlert {
+    const count = this.node.children.filter((c) => c instanceof ConsumerLagAlert).length;
+    return new ConsumerLagAlert(this, count === 0 ? 'LagAlert' : `LagAlert${count + 1}`, options);
   }
 
   /** Reads by this pipeline's principals of topics owned by another pipeline that were not shared with it. */

@@ -1,0 +1,5 @@
+export * from './alert-rules';
+export * from './alert-route';
+export { NOTIFICATIONS_REPORT, notificationEntries } from './notifications-report';
+export type { INotificationSource, NotificationEntry } from './notifications-report';
+export { prometheusDuration } from './prometheus-duration';

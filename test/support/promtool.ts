@@ -1,0 +1,85 @@
+/**
+ * Runs Prometheus's own rule checker and unit tester, `promtool`, built from source by scripts/ci/ensure-promtool.sh
+ * (Go module proxy, cached in .cache/promtool/<module version>/). Tests hand it the rule groups our constructs
+ * generate, exactly as the Prometheus Operator hands `spec.groups` of a PrometheusRule to Prometheus.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+let cached: string | undefined;
+
+/** The promtool binary (built on first use: a few minutes once, then cached). */
+export function promtoolPath(): string {
+  if (cached) return cached;
+  const out = execFileSync('bash', [path.join(ROOT, 'scripts/ci/ensure-promtool.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  cached = out.trim().split('\n').pop()!;
+  if (!fs.existsSync(cached)) throw new Error(`ensure-promtool.sh printed '${cached}', which does not exist`);
+  return cached;
+}
+
+/** What one promtool run returned. */
+export interface PromtoolResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr together, for assertion messages. */
+  readonly output: string;
+}
+
+/** Runs `promtool <args>` in `cwd`. */
+export function promtool(args: readonly string[], cwd: string): PromtoolResult {
+  const r = spawnSync(promtoolPath(), [...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+  if (r.error) throw r.error;
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr, output: `${r.stdout}${r.stderr}` };
+}
+
+/** A PrometheusRule-like object (what our constructs synthesize). */
+interface RuleObject { readonly kind: string; readonly [key: string]: any }
+
+/** A temporary folder holding `rules.yaml` (the groups of the given PrometheusRules, as one Prometheus rule file). */
+export function writeRuleFile(objects: readonly RuleObject[]): { readonly dir: string; readonly file: string } {
+  const groups = objects.filter((o) => o.kind === 'PrometheusRule').flatMap((o) => o.spec.groups);
+  if (groups.length === 0) throw new Error('no PrometheusRule among the objects');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dataops-promtool-'));
+  const file = path.join(dir, 'rules.yaml');
+  fs.writeFileSync(file, stringify({ groups }));
+  return { dir, file };
+}
+
+/** One `alert_rule_test` case of a promtool unit test: at `evalTime`, exactly `alerts` fire for `alertname`. */
+export interface AlertExpectation {
+  readonly evalTime: string;
+  readonly alertname: string;
+  readonly alerts: readonly { readonly labels: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> }[];
+}
+
+/** Input series of a promtool unit test: `{ series: 'metric{a="b"}', values: '0+10x30' }` (promtool's expanding notation). */
+export interface InputSeries {
+  readonly series: string;
+  readonly values: string;
+}
+
+/**
+ * Writes a promtool unit-test file next to `rules.yaml` and runs `promtool test rules` on it
+ * (https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/).
+ */
+export function testRules(dir: string, test: { readonly interval: string; readonly series: readonly InputSeries[]; readonly expect: readonly AlertExpectation[] }): PromtoolResult {
+  const file = path.join(dir, `test-${fs.readdirSync(dir).length}.yaml`);
+  fs.writeFileSync(file, stringify({
+    rule_files: ['rules.yaml'],
+    evaluation_interval: '1m',
+    tests: [{
+      interval: test.interval,
+      input_series: test.series.map((s) => ({ series: s.series, values: s.values })),
+      alert_rule_test: test.expect.map((e) => ({
+        eval_time: e.evalTime, alertname: e.alertname,
+        exp_alerts: e.alerts.map((a) => ({ exp_labels: a.labels, ...(a.annotations ? { exp_annotations: a.annotations } : {}) })),
+      })),
+    }],
+  }));
+  return promtool(['test', 'rules', path.basename(file)], dir);
+}
