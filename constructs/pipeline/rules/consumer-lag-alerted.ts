@@ -1,0 +1,35 @@
+import { Environment } from '../../../lib/platform';
+import { Compliance, constructRule, RuleLevel, Violation } from '../../../lib/policy/rule';
+import { consumerGroupsUnder } from '../../kafka/consumer-groups';
+import { ConsumerLagAlert } from '../../kafka/consumer-lag-alert';
+import { Pipeline } from '../pipeline';
+
+/**
+ * DOP-MON-001 (recommended): in production, every consumer group a pipeline reads with has a lag alert
+ * (`pipeline.alertOnLag()`, or a ConsumerLagAlert anywhere in the environment naming the group on its cluster).
+ */
+export const consumerLagAlerted = constructRule({
+  id: 'DOP-MON-001',
+  level: RuleLevel.ERROR,
+  description: 'Every consumer group of a production pipeline has a lag alert',
+  rationale: 'A consumer that stops or falls behind loses no data at first, so nothing else fails: without a lag alert the first to notice is a downstream user, hours or retention-days later.',
+  remediation: "Call pipeline.alertOnLag({ threshold, for, severity, route }) after declaring the pipeline's apps and connectors (it covers every group), or acknowledge with the reason the group needs none.",
+  appliesTo: (c): c is Pipeline => c instanceof Pipeline,
+  evaluate(pipeline, context) {
+    if (!context.production) return Compliance.NOT_APPLICABLE;
+    const groups = consumerGroupsUnder(pipeline);
+    if (groups.length === 0) return Compliance.NOT_APPLICABLE;
+    const env = Environment.of(pipeline);
+    const alerted = env.node.findAll().filter((c): c is ConsumerLagAlert => c instanceof ConsumerLagAlert).flatMap((a) => a.consumerGroups);
+    const out: Violation[] = [];
+    for (const g of groups) {
+      if (alerted.some((a) => a.group === g.group && a.cluster.clusterName === g.cluster.clusterName)) continue;
+      out.push({
+        field: 'alertOnLag',
+        message: `consumer group '${g.group}' (read by ${g.readers.map((r) => r.node.path).join(', ')}, topics ${g.topics.join(', ')}) of production pipeline ` +
+          `'${pipeline.pipelineName}' has no lag alert: call alertOnLag({ threshold, for, severity }) on the pipeline`,
+      });
+    }
+    return out;
+  },
+});
