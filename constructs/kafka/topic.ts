@@ -220,6 +220,14 @@ export interface TopicProps {
    * @default false
    */
   readonly public?: boolean;
+  /**
+   * Accepts `min.insync.replicas` above `replicas`, which Kafka allows (common on single-broker dev clusters) but
+   * which makes every acks=all write fail; synth refuses it otherwise. The value is the reason, kept in the code
+   * for reviewers (e.g. `'imported as found; dev cluster with one broker'`). `synth kafka import` writes it for
+   * topics found that way, so the imported code represents the cluster exactly.
+   * @default - refused
+   */
+  readonly acknowledgeMinInsyncAboveReplicas?: string;
 }
 
 const propsSchema = z.object({
@@ -231,6 +239,7 @@ const propsSchema = z.object({
   extraConfig: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   removalPolicy: z.enum(RemovalPolicy).optional(),
   public: z.boolean().optional(),
+  acknowledgeMinInsyncAboveReplicas: z.string().trim().min(10, 'give the reason (at least 10 characters)').optional(),
 }).strict();
 
 /**
@@ -286,8 +295,9 @@ export class Topic extends TopicBase {
     const config: BrokerConfig = { ...typed, ...extra };
     if (config['min.insync.replicas'] === undefined && env?.production && this.replicas >= 3) config['min.insync.replicas'] = 2;
     const minIsr = Number(config['min.insync.replicas']);
-    if (config['min.insync.replicas'] !== undefined && minIsr > this.replicas) {
-      throw new ValidationError(this, 'config.minInsyncReplicas', `min.insync.replicas ${minIsr} is above the replication factor ${this.replicas}: every acks=all write would fail`);
+    if (config['min.insync.replicas'] !== undefined && minIsr > this.replicas && p.acknowledgeMinInsyncAboveReplicas === undefined) {
+      throw new ValidationError(this, 'config.minInsyncReplicas', `min.insync.replicas ${minIsr} is above the replication factor ${this.replicas}: every acks=all write would fail ` +
+        '(if the cluster really is set up like this, say why in acknowledgeMinInsyncAboveReplicas)');
     }
     this.config = Object.fromEntries(Object.entries(config).sort(([a], [b]) => a.localeCompare(b)));
     this.removalPolicy = p.removalPolicy ?? RemovalPolicy.RETAIN;

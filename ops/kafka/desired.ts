@@ -46,7 +46,7 @@ export function listEnvironments(distDir: string): string[] {
 export function loadDesiredState(options: LoadDesiredStateOptions): DesiredState {
   const envs = listEnvironments(options.distDir);
   const manifests = path.join(options.distDir, MANIFESTS_DIR);
-  if (envs.length === 0) throw new DataOpsError(`${manifests}: no environments found; run 'npx synth' first (or point to the output folder with --dist DIR)`);
+  if (envs.length === 0) throw new DataOpsError(`${manifests}: no environments found; run 'npx synth' first (or point to the output folder with --out DIR)`);
   let env = options.env;
   if (env === undefined) {
     if (envs.length > 1) throw new DataOpsError(`${manifests} holds several environments (${envs.join(', ')}); choose one with --env NAME`);

@@ -8,7 +8,7 @@
  */
 import { DataOpsError } from '../../lib/errors';
 import { LiveKafka } from './client';
-import { AclBinding, DesiredState, OPERATION_CODE, PATTERN_CODE, PERMISSION_CODE, RESOURCE_TYPE_CODE } from './model';
+import { AclBinding, aclKey, DesiredState, OPERATION_CODE, PATTERN_CODE, PERMISSION_CODE, RESOURCE_TYPE_CODE } from './model';
 import { computePlan, KafkaPlan, KafkaPlanOptions, planDrift, planHasChanges } from './plan';
 import { ClusterSnapshot, readCluster, retryTransient, waitForLeaders } from './reader';
 import { nextState, STATE_TOPIC, stateKey, StateRecords, stateWrites, StateWrite, TopicRecord, UserRecord } from './state';
@@ -104,6 +104,12 @@ export interface KafkaApplyEvent {
 export interface ApplyLiveOptions extends PlanLiveOptions {
   /** Items per request (topics per CreateTopics, ACLs per CreateAcls...). @default 500 */
   readonly batchSize?: number;
+  /**
+   * Partitions per CreateTopics / CreatePartitions request. A KRaft controller rejects a request that creates more
+   * than 10,000 partition records at once (KAFKA-17870); a topic with more partitions than this goes alone.
+   * @default 5000
+   */
+  readonly partitionsPerRequest?: number;
   /** Called (and awaited) on every step boundary and batch. */
   readonly onEvent?: (event: KafkaApplyEvent) => void | Promise<void>;
   /** How long to wait for the changes to become visible on the cluster. @default 30000 */
@@ -147,46 +153,54 @@ export async function applyLive(live: LiveKafka, desired: DesiredState, options:
   const started = performance.now();
   const requestsBefore = live.requests.snapshot();
   const planned = options.planned ?? await planLive(live, desired, options);
-  const { plan, actual } = planned;
-  const batchSize = Math.max(1, options.batchSize ?? 500);
-  const emit = async (e: KafkaApplyEvent) => {
-    if (options.onEvent) await options.onEvent(e);
-  };
-  const done = { topicsCreated: 0, partitionsIncreased: 0, configsAltered: 0, aclsCreated: 0, aclsDeleted: 0, topicsDeleted: 0, stateRecordsWritten: 0 };
-  // The state as recorded so far in this run (records are written as soon as what they describe has happened).
-  const topicRecords = new Map(planned.state.topics);
-  let stateTopicExists = actual.allTopicNames.has(STATE_TOPIC);
-  const record = async (writes: StateWrite[]) => {
-    if (writes.length === 0) return;
-    if (!stateTopicExists) {
-      await ensureStateTopic(live, false, actual.brokerCount);
-      stateTopicExists = true;
-    }
-    await writeState(live, writes);
-    done.stateRecordsWritten += writes.length;
-  };
-
-  let step: KafkaApplyStep = 'create-topics';
-  const run = async <T>(s: KafkaApplyStep, items: readonly T[], exec: (batch: T[]) => Promise<void>) => {
-    step = s;
-    if (items.length === 0) return;
-    await emit({ type: 'step-start', step: s, done: 0, total: items.length });
-    for (let i = 0; i < items.length; i += batchSize) {
-      const batch = items.slice(i, i + batchSize);
-      await exec(batch);
-      await emit({ type: 'step-progress', step: s, done: Math.min(items.length, i + batch.length), total: items.length });
-    }
-    await emit({ type: 'step-done', step: s, done: items.length, total: items.length });
-  };
-
+  const run = new ApplyRun(live, desired, planned, options);
   try {
-    const timeout = 60_000;
-    await run('create-topics', plan.creates, async (batch) => {
+    await run.createTopics();
+    await run.createPartitions();
+    await run.alterConfigs();
+    await run.createAcls();
+    await run.deleteAcls();
+    await run.deleteTopics();
+    const { after, verified } = await run.verify();
+    const final = await run.recordState(after);
+    return { planned, done: run.done, after: final, verified, stats: { durationMs: performance.now() - started, requests: live.requests.since(requestsBefore) } };
+  } catch (e) {
+    throw new KafkaApplyError(run.step, run.done, e);
+  }
+}
+
+/** Timeout of each admin request apply sends. */
+const REQUEST_TIMEOUT_MS = 60_000;
+
+/** One execution of a plan: one method per step, in the order {@link applyLive} calls them. */
+class ApplyRun {
+  public step: KafkaApplyStep = 'create-topics';
+  public readonly done = { topicsCreated: 0, partitionsIncreased: 0, configsAltered: 0, aclsCreated: 0, aclsDeleted: 0, topicsDeleted: 0, stateRecordsWritten: 0 };
+  private readonly plan: KafkaPlan;
+  private readonly batchSize: number;
+  private readonly partitionsPerRequest: number;
+  /** The state as recorded so far in this run (records are written as soon as what they describe has happened). */
+  private readonly topicRecords: Map<string, TopicRecord>;
+  /** Bindings this run created ({@link aclKey} form): recorded as created, not adopted. */
+  private readonly createdAcls = new Set<string>();
+  private stateTopicExists: boolean;
+
+  constructor(private readonly live: LiveKafka, private readonly desired: DesiredState, private readonly planned: LivePlan,
+    private readonly options: ApplyLiveOptions) {
+    this.plan = planned.plan;
+    this.batchSize = Math.max(1, options.batchSize ?? 500);
+    this.partitionsPerRequest = Math.max(1, options.partitionsPerRequest ?? 5_000);
+    this.topicRecords = new Map(planned.state.topics);
+    this.stateTopicExists = planned.actual.allTopicNames.has(STATE_TOPIC);
+  }
+
+  public async createTopics(): Promise<void> {
+    await this.run('create-topics', this.plan.creates, (c) => c.partitions, async (batch) => {
       // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which KRaft brokers answer until the
       // new topic reaches their metadata cache: wait here instead.
-      await live.admin.createTopics({
+      await this.live.admin.createTopics({
         waitForLeaders: false,
-        timeout,
+        timeout: REQUEST_TIMEOUT_MS,
         topics: batch.map((c) => ({
           topic: c.topic,
           numPartitions: c.partitions,
@@ -194,22 +208,28 @@ export async function applyLive(live: LiveKafka, desired: DesiredState, options:
           configEntries: Object.entries(c.config).map(([name, value]) => ({ name, value })),
         })),
       });
-      await waitForLeaders(live, batch.map((c) => c.topic), timeout);
-      done.topicsCreated += batch.length;
+      await waitForLeaders(this.live, batch.map((c) => c.topic), REQUEST_TIMEOUT_MS);
+      this.done.topicsCreated += batch.length;
       // A new topic is complete once created (partitions and configs included): remember it now.
-      const writes: StateWrite[] = batch.map((c) => {
-        const rec: TopicRecord = { kind: 'topic', name: c.topic, removalPolicy: c.removalPolicy, configKeys: Object.keys(c.config).sort() };
-        topicRecords.set(c.topic, rec);
-        return { key: stateKey(desired.env, desired.cluster, rec), value: rec };
-      });
-      await record(writes);
+      await this.record(batch.map((c) => {
+        const rec: TopicRecord = { kind: 'topic', name: c.topic, removalPolicy: c.removalPolicy, configKeys: Object.keys(c.config).sort(), origin: 'created' };
+        this.topicRecords.set(c.topic, rec);
+        return { key: stateKey(this.desired.env, this.desired.cluster, rec), value: rec };
+      }));
     });
-    await run('create-partitions', plan.updates.filter((u) => u.partitions), async (batch) => {
-      await live.admin.createPartitions({ timeout, topicPartitions: batch.map((u) => ({ topic: u.topic, count: u.partitions!.to })) });
-      done.partitionsIncreased += batch.length;
+  }
+
+  public async createPartitions(): Promise<void> {
+    const increases = this.plan.updates.filter((u) => u.partitions);
+    await this.run('create-partitions', increases, (u) => u.partitions!.to - u.partitions!.from, async (batch) => {
+      await this.live.admin.createPartitions({ timeout: REQUEST_TIMEOUT_MS, topicPartitions: batch.map((u) => ({ topic: u.topic, count: u.partitions!.to })) });
+      this.done.partitionsIncreased += batch.length;
     });
-    await run('alter-configs', plan.updates.filter((u) => u.alterConfig), async (batch) => {
-      await live.admin.alterConfigs({
+  }
+
+  public async alterConfigs(): Promise<void> {
+    await this.run('alter-configs', this.plan.updates.filter((u) => u.alterConfig), undefined, async (batch) => {
+      await this.live.admin.alterConfigs({
         validateOnly: false,
         resources: batch.map((u) => ({
           type: 2,
@@ -217,52 +237,120 @@ export async function applyLive(live: LiveKafka, desired: DesiredState, options:
           configEntries: Object.entries(u.alterConfig!).map(([name, value]) => ({ name, value })),
         })),
       } as any);
-      done.configsAltered += batch.length;
+      this.done.configsAltered += batch.length;
     });
-    await run('create-acls', plan.aclCreates, async (batch) => {
-      await live.admin.createAcls({ acl: batch.map(toKafkaAcl) as any });
-      done.aclsCreated += batch.length;
-    });
-    const aclDeletes = plan.removals.filter((r) => r.action === 'delete' && r.kind === 'acl').map((r) => r.acl!);
-    await run('delete-acls', aclDeletes, async (batch) => {
-      await live.admin.deleteAcls({ filters: batch.map(toKafkaAcl) as any });
-      done.aclsDeleted += batch.length;
-    });
-    const topicDeletes = plan.removals.filter((r) => r.action === 'delete' && r.kind === 'topic').map((r) => r.name);
-    await run('delete-topics', topicDeletes, async (batch) => {
-      await live.admin.deleteTopics({ topics: batch, timeout });
-      done.topicsDeleted += batch.length;
-    });
+  }
 
-    // Verify: re-read until the executed changes are visible (KRaft propagates metadata asynchronously).
-    step = 'verify';
-    await emit({ type: 'step-start', step, done: 0, total: 1 });
-    const deadline = Date.now() + (options.verifyTimeoutMs ?? 30_000);
-    const recorded: StateRecords = { topics: topicRecords, users: planned.state.users };
-    const reuse: Reuse = { actual, touched: new Set([...plan.creates.map((c) => c.topic), ...plan.updates.map((u) => u.topic)]) };
-    let after = await planWith(live, desired, options, recorded, reuse);
+  public async createAcls(): Promise<void> {
+    await this.run('create-acls', this.plan.aclCreates, undefined, async (batch) => {
+      await this.live.admin.createAcls({ acl: batch.map(toKafkaAcl) as any });
+      for (const a of batch) this.createdAcls.add(aclKey(a));
+      this.done.aclsCreated += batch.length;
+    });
+  }
+
+  public async deleteAcls(): Promise<void> {
+    const deletes = this.plan.removals.filter((r) => r.action === 'delete' && r.kind === 'acl').map((r) => r.acl!);
+    await this.run('delete-acls', deletes, undefined, async (batch) => {
+      await this.live.admin.deleteAcls({ filters: batch.map(toKafkaAcl) as any });
+      this.done.aclsDeleted += batch.length;
+    });
+  }
+
+  public async deleteTopics(): Promise<void> {
+    const deletes = this.plan.removals.filter((r) => r.action === 'delete' && r.kind === 'topic').map((r) => r.name);
+    await this.run('delete-topics', deletes, undefined, async (batch) => {
+      await this.live.admin.deleteTopics({ topics: batch, timeout: REQUEST_TIMEOUT_MS });
+      this.done.topicsDeleted += batch.length;
+    });
+  }
+
+  /** Re-reads until the executed changes are visible (KRaft propagates metadata asynchronously). */
+  public async verify(): Promise<{ after: LivePlan; verified: boolean }> {
+    this.step = 'verify';
+    await this.emit({ type: 'step-start', step: this.step, done: 0, total: 1 });
+    const deadline = Date.now() + (this.options.verifyTimeoutMs ?? 30_000);
+    const reuse: Reuse = {
+      actual: this.planned.actual,
+      touched: new Set([...this.plan.creates.map((c) => c.topic), ...this.plan.updates.map((u) => u.topic)]),
+    };
+    let after = await planWith(this.live, this.desired, this.options, this.recorded(), reuse);
     let delay = 100;
     while (planHasChanges(after.plan) && Date.now() < deadline) {
-      await emit({ type: 'step-progress', step, done: 0, total: 1, pending: planDrift(after.plan).length });
+      await this.emit({ type: 'step-progress', step: this.step, done: 0, total: 1, pending: planDrift(after.plan).length });
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 2_000);
-      after = await planWith(live, desired, options, recorded, reuse);
+      after = await planWith(this.live, this.desired, this.options, this.recorded(), reuse);
     }
-    const verified = !planHasChanges(after.plan);
-    await emit({ type: 'step-done', step, done: 1, total: 1 });
-
-    step = 'record-state';
-    const writes = stateWrites(desired.env, desired.cluster, recorded, nextState(desired, after.actual, recorded));
-    await emit({ type: 'step-start', step, done: 0, total: writes.length });
-    stateTopicExists ||= after.actual.allTopicNames.has(STATE_TOPIC);
-    await record(writes);
-    await emit({ type: 'step-done', step, done: writes.length, total: writes.length });
-    // The plan as seen from the records just written (what the next plan will say).
-    const final = { ...after, state: applyWrites(recorded, writes), pendingStateWrites: [] };
-    return { planned, done, after: final, verified, stats: { durationMs: performance.now() - started, requests: live.requests.since(requestsBefore) } };
-  } catch (e) {
-    throw new KafkaApplyError(step, done, e);
+    await this.emit({ type: 'step-done', step: this.step, done: 1, total: 1 });
+    return { after, verified: !planHasChanges(after.plan) };
   }
+
+  /** Records what the cluster now holds; returns the plan as seen from those records (what the next plan will say). */
+  public async recordState(after: LivePlan): Promise<LivePlan> {
+    this.step = 'record-state';
+    const recorded = this.recorded();
+    const writes = stateWrites(this.desired.env, this.desired.cluster, recorded, nextState(this.desired, after.actual, recorded, this.createdAcls));
+    await this.emit({ type: 'step-start', step: this.step, done: 0, total: writes.length });
+    this.stateTopicExists ||= after.actual.allTopicNames.has(STATE_TOPIC);
+    await this.record(writes);
+    await this.emit({ type: 'step-done', step: this.step, done: writes.length, total: writes.length });
+    return { ...after, state: applyWrites(recorded, writes), pendingStateWrites: [] };
+  }
+
+  private recorded(): StateRecords {
+    return { topics: this.topicRecords, users: this.planned.state.users };
+  }
+
+  private async record(writes: readonly StateWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    if (!this.stateTopicExists) {
+      await ensureStateTopic(this.live, false, this.planned.actual.brokerCount);
+      this.stateTopicExists = true;
+    }
+    await writeState(this.live, writes);
+    this.done.stateRecordsWritten += writes.length;
+  }
+
+  private async emit(e: KafkaApplyEvent): Promise<void> {
+    if (this.options.onEvent) await this.options.onEvent(e);
+  }
+
+  /** Runs one step in batches of at most `batchSize` items (and, with `weight`, at most `partitionsPerRequest` of it). */
+  private async run<T>(step: KafkaApplyStep, items: readonly T[], weight: ((item: T) => number) | undefined, exec: (batch: T[]) => Promise<void>): Promise<void> {
+    this.step = step;
+    if (items.length === 0) return;
+    await this.emit({ type: 'step-start', step, done: 0, total: items.length });
+    let done = 0;
+    for (const batch of batches(items, this.batchSize, weight, this.partitionsPerRequest)) {
+      await exec(batch);
+      done += batch.length;
+      await this.emit({ type: 'step-progress', step, done, total: items.length });
+    }
+    await this.emit({ type: 'step-done', step, done: items.length, total: items.length });
+  }
+}
+
+/**
+ * Splits items into batches of at most `maxItems`, and at most `maxWeight` in total weight when `weight` is given
+ * (an item heavier than `maxWeight` goes alone).
+ */
+export function batches<T>(items: readonly T[], maxItems: number, weight?: (item: T) => number, maxWeight = Number.POSITIVE_INFINITY): T[][] {
+  const out: T[][] = [];
+  let current: T[] = [];
+  let load = 0;
+  for (const item of items) {
+    const w = weight ? weight(item) : 0;
+    if (current.length > 0 && (current.length >= maxItems || load + w > maxWeight)) {
+      out.push(current);
+      current = [];
+      load = 0;
+    }
+    current.push(item);
+    load += w;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 function applyWrites(state: StateRecords, writes: readonly StateWrite[]): StateRecords {

@@ -3,7 +3,7 @@
  */
 import pc from 'picocolors';
 import { formatAcl } from './model';
-import { planDrift, planHasChanges, KafkaPlan } from './plan';
+import { planDrift, planHasChanges, planLeftovers, planVerdict, KafkaPlan } from './plan';
 import { KafkaApplyResult, LivePlan } from './reconcile';
 
 /** Options of the renderers. */
@@ -28,12 +28,17 @@ export function renderPlan(lp: LivePlan, options: LiveRenderOptions = {}): strin
   const where = `environment ${p.env}, cluster ${p.cluster}${options.target ? ` at ${options.target}` : ''}`;
   out.push(`Plan for ${where}:`);
   out.push(...planBody(p, options));
-  const summary = planSummary(p);
   const stats = `read in ${(lp.stats.durationMs / 1000).toFixed(2)} s with ${lp.stats.requests.total} requests`;
-  if (!planHasChanges(p)) {
+  const verdict = planVerdict(p);
+  const left = planLeftovers(p).length;
+  if (verdict === 'in-sync') {
     out.push(`${pc.green('✔')} no changes: the cluster matches dist (${lp.desired.topics.length} topics, ${lp.desired.users.length} users; ${stats})`);
+  } else if (verdict === 'differs') {
+    out.push(`${pc.red('✗')} nothing to apply, but the cluster differs from dist in ${left} way(s) listed above that apply will not change: ` +
+      `drift and apply exit 1 until they are resolved (${stats})`);
   } else {
-    out.push(`${summary} (${stats})`);
+    out.push(`${planSummary(p)} (${stats})`);
+    if (left > 0) out.push(`${pc.yellow('!')} apply will leave ${left} difference(s) listed above: drift and apply exit 1 until they are resolved`);
   }
   if (lp.pendingStateWrites.length > 0) {
     out.push(pc.dim(`apply will also record ${lp.pendingStateWrites.length} state record(s) in the cluster (removal policies, adopted objects)`));
@@ -113,8 +118,10 @@ export function renderApply(r: KafkaApplyResult): string[] {
   const d = r.done;
   const out: string[] = [];
   const total = d.topicsCreated + d.partitionsIncreased + d.configsAltered + d.aclsCreated + d.aclsDeleted + d.topicsDeleted;
-  if (total === 0) out.push(`${pc.green('✔')} no changes: the cluster already matches dist`);
-  else {
+  const remaining = planDrift(r.after.plan);
+  if (total === 0) {
+    out.push(remaining.length === 0 ? `${pc.green('✔')} no changes: the cluster already matches dist` : `${pc.yellow('!')} nothing applied`);
+  } else {
     out.push(`${pc.green('✔')} applied: ${d.topicsCreated} topic(s) created, ${d.partitionsIncreased} with more partitions, ${d.configsAltered} config change(s), ` +
       `${d.aclsCreated} ACL(s) added, ${d.aclsDeleted} ACL(s) deleted, ${d.topicsDeleted} topic(s) deleted`);
   }
@@ -122,6 +129,10 @@ export function renderApply(r: KafkaApplyResult): string[] {
   if (refused > 0) out.push(`${pc.yellow('!')} ${refused} change(s) not made (see the plan above for the reasons)`);
   if (!r.verified) out.push(`${pc.yellow('!')} not all changes are visible on the cluster yet; run 'synth kafka drift' in a moment to check`);
   out.push(pc.dim(`${d.stateRecordsWritten} state record(s) written; ${(r.stats.durationMs / 1000).toFixed(2)} s, ${r.stats.requests.total} requests`));
+  if (remaining.length > 0) {
+    out.push(`${pc.red('✗')} the cluster still differs from dist in ${remaining.length} way(s) (exit 1):`);
+    for (const line of remaining) out.push(`  - ${line}`);
+  }
   return out;
 }
 
@@ -133,6 +144,7 @@ export function planJson(lp: LivePlan, target?: string): Record<string, unknown>
     cluster: p.cluster,
     target,
     prune: p.prune,
+    verdict: planVerdict(p),
     changes: planHasChanges(p),
     drift: planDrift(p),
     creates: p.creates,

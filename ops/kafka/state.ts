@@ -6,12 +6,24 @@
  * a tombstone (null value) forgets it. This file is the pure part (records and how they evolve); the
  * reading and writing is in ./state-store.ts.
  */
+import { DataOpsError } from '../../lib/errors';
 import { ActualState, aclKey, DesiredState, LiveRemovalPolicy } from './model';
 
 /** The compacted topic holding the records. */
 export const STATE_TOPIC = '__cdk8s_dataops_state';
-/** Version of the record format. */
-export const STATE_FORMAT = 1;
+/**
+ * Version of the record format. 2 added `origin` (topics) and `adoptedAcls` (users). Format 1 records are still
+ * read, conservatively: their topics count as adopted and all their ACLs as adopted (format 1 did not say which
+ * ones cdk8s-dataops created, so none of them is pruned unless the code marks it DESTROY).
+ */
+export const STATE_FORMAT = 2;
+const READABLE_FORMATS: ReadonlySet<unknown> = new Set([1, 2]);
+
+/**
+ * How an object came under management: `created` by an apply of cdk8s-dataops, or `adopted` (it existed on the
+ * cluster before it was declared, e.g. after `synth kafka import`).
+ */
+export type RecordOrigin = 'created' | 'adopted';
 
 /** What apply last applied for a topic. */
 export interface TopicRecord {
@@ -20,6 +32,8 @@ export interface TopicRecord {
   readonly removalPolicy: LiveRemovalPolicy;
   /** Topic-level config overrides cdk8s-dataops manages (set from the code); others are left alone. */
   readonly configKeys: readonly string[];
+  /** Whether cdk8s-dataops created the topic or adopted an existing one. */
+  readonly origin: RecordOrigin;
 }
 
 /** What apply last applied for a principal. */
@@ -27,8 +41,10 @@ export interface UserRecord {
   readonly kind: 'user';
   readonly principal: string;
   readonly removalPolicy: LiveRemovalPolicy;
-  /** The ACL bindings cdk8s-dataops created or adopted for the principal ({@link aclKey} form, sorted). */
+  /** The ACL bindings cdk8s-dataops created for the principal ({@link aclKey} form, sorted). */
   readonly acls: readonly string[];
+  /** Bindings that existed before they were declared (adopted, never created by cdk8s-dataops), sorted. */
+  readonly adoptedAcls: readonly string[];
 }
 
 /** The records of one environment and cluster. */
@@ -78,68 +94,104 @@ export function foldRecords(env: string, cluster: string, records: Iterable<{ ke
     const slash = rest.indexOf('/');
     const kind = rest.slice(0, slash);
     const name = rest.slice(slash + 1);
-    if (slash < 0 || (kind !== 'topic' && kind !== 'user')) throw new Error(`state record '${key}': unknown kind`);
+    if (slash < 0 || (kind !== 'topic' && kind !== 'user')) throw new StateFormatError(key, 'unknown kind');
     if (value === null) {
       if (kind === 'topic') topics.delete(name);
       else users.delete(name);
       continue;
     }
-    let parsed: any;
-    try {
-      parsed = JSON.parse(value);
-    } catch (e) {
-      throw new Error(`state record '${key}': not JSON (${(e as Error).message})`);
-    }
-    if (parsed?.v !== STATE_FORMAT) throw new Error(`state record '${key}': format ${parsed?.v} is not supported (expected ${STATE_FORMAT}); upgrade cdk8s-dataops`);
+    const parsed = parseRecordValue(key, value);
     const policy = parsed.removalPolicy === 'destroy' ? 'destroy' : 'retain';
+    const strings = (v: unknown) => (Array.isArray(v) ? v.map(String).sort() : []);
     if (kind === 'topic') {
-      topics.set(name, { kind, name, removalPolicy: policy, configKeys: Array.isArray(parsed.configKeys) ? parsed.configKeys.map(String).sort() : [] });
+      const origin: RecordOrigin = parsed.v >= 2 && parsed.origin === 'created' ? 'created' : 'adopted';
+      topics.set(name, { kind, name, removalPolicy: policy, configKeys: strings(parsed.configKeys), origin });
+    } else if (parsed.v >= 2) {
+      users.set(name, { kind, principal: name, removalPolicy: policy, acls: strings(parsed.acls), adoptedAcls: strings(parsed.adoptedAcls) });
     } else {
-      users.set(name, { kind, principal: name, removalPolicy: policy, acls: Array.isArray(parsed.acls) ? parsed.acls.map(String).sort() : [] });
+      users.set(name, { kind, principal: name, removalPolicy: policy, acls: [], adoptedAcls: strings(parsed.acls) });
     }
   }
   return { topics, users };
 }
 
+/** A state record cdk8s-dataops cannot use (a person must act: upgrade, or repair the state topic). */
+export class StateFormatError extends DataOpsError {
+  constructor(key: string, problem: string) {
+    super(`state record '${key}' in ${STATE_TOPIC}: ${problem}. The state decides what may be deleted, so nothing is planned from it: ` +
+      `upgrade cdk8s-dataops if a newer version wrote it; otherwise forget the record with a tombstone (echo '${key}|' | kcat -P -b <bootstrap> -t ${STATE_TOPIC} -K'|' -Z) and apply again`);
+    this.name = 'StateFormatError';
+  }
+}
+
+function parseRecordValue(key: string, value: string): any {
+  let parsed: any;
+  try {
+    parsed = JSON.parse(value);
+  } catch (e) {
+    throw new StateFormatError(key, `not JSON (${(e as Error).message})`);
+  }
+  if (!READABLE_FORMATS.has(parsed?.v)) throw new StateFormatError(key, `format ${parsed?.v} is not supported (expected ${STATE_FORMAT})`);
+  return parsed;
+}
+
 /**
  * The records that should exist once the cluster is `actual` (read after apply): every declared object that
- * exists, with its removal policy and the config keys / ACLs cdk8s-dataops manages, plus the records of
- * removed objects that still exist on the cluster (their memory is what makes a later prune possible).
+ * exists, with its removal policy, its origin and the config keys / ACLs cdk8s-dataops manages, plus the records
+ * of removed objects that still exist on the cluster (their memory is what makes a later prune possible).
  * Config keys or ACLs that were managed but are still present (a removal that has not happened yet) stay
  * recorded; those gone are forgotten.
+ *
+ * `createdAcls`: bindings this apply created ({@link aclKey} form). A declared binding that is present but was
+ * neither created now nor recorded as created before existed already: it is recorded as adopted.
  */
-export function nextState(desired: DesiredState, actual: ActualState, previous: StateRecords): StateRecords {
+export function nextState(desired: DesiredState, actual: ActualState, previous: StateRecords, createdAcls: ReadonlySet<string> = new Set()): StateRecords {
+  return { topics: nextTopicRecords(desired, actual, previous), users: nextUserRecords(desired, actual, previous, createdAcls) };
+}
+
+function nextTopicRecords(desired: DesiredState, actual: ActualState, previous: StateRecords): Map<string, TopicRecord> {
   const topics = new Map<string, TopicRecord>();
-  const declaredTopics = new Set<string>();
+  const declared = new Set<string>();
   for (const t of desired.topics) {
-    declaredTopics.add(t.name);
+    declared.add(t.name);
     const onCluster = actual.topics.get(t.name);
     if (!onCluster) continue;
+    const before = previous.topics.get(t.name);
     const keys = new Set(Object.keys(t.config));
-    for (const k of previous.topics.get(t.name)?.configKeys ?? []) {
+    for (const k of before?.configKeys ?? []) {
       if (onCluster.config?.get(k)?.override) keys.add(k);
     }
-    topics.set(t.name, { kind: 'topic', name: t.name, removalPolicy: t.removalPolicy, configKeys: [...keys].sort() });
+    topics.set(t.name, { kind: 'topic', name: t.name, removalPolicy: t.removalPolicy, configKeys: [...keys].sort(), origin: before?.origin ?? 'adopted' });
   }
   for (const [name, rec] of previous.topics) {
-    if (!declaredTopics.has(name) && actual.topics.has(name)) topics.set(name, rec);
+    if (!declared.has(name) && actual.topics.has(name)) topics.set(name, rec);
   }
+  return topics;
+}
 
+function nextUserRecords(desired: DesiredState, actual: ActualState, previous: StateRecords, createdAcls: ReadonlySet<string>): Map<string, UserRecord> {
   const present = new Set(actual.acls.map(aclKey));
   const users = new Map<string, UserRecord>();
-  const declaredUsers = new Set<string>();
+  const declared = new Set<string>();
   for (const u of desired.users) {
-    declaredUsers.add(u.principal);
-    const acls = new Set((u.acls ?? []).map(aclKey).filter((k) => present.has(k)));
-    for (const k of previous.users.get(u.principal)?.acls ?? []) if (present.has(k)) acls.add(k);
-    users.set(u.principal, { kind: 'user', principal: u.principal, removalPolicy: u.removalPolicy, acls: [...acls].sort() });
+    declared.add(u.principal);
+    const before = previous.users.get(u.principal);
+    const created = new Set([...(before?.acls ?? []), ...createdAcls].filter((k) => present.has(k) && k.startsWith(principalKeyPrefix(u.principal))));
+    const adopted = new Set([...(before?.adoptedAcls ?? []), ...(u.acls ?? []).map(aclKey)].filter((k) => present.has(k) && !created.has(k)));
+    users.set(u.principal, { kind: 'user', principal: u.principal, removalPolicy: u.removalPolicy, acls: [...created].sort(), adoptedAcls: [...adopted].sort() });
   }
   for (const [principal, rec] of previous.users) {
-    if (declaredUsers.has(principal)) continue;
+    if (declared.has(principal)) continue;
     const acls = rec.acls.filter((k) => present.has(k));
-    if (acls.length > 0) users.set(principal, { ...rec, acls });
+    const adoptedAcls = rec.adoptedAcls.filter((k) => present.has(k));
+    if (acls.length + adoptedAcls.length > 0) users.set(principal, { ...rec, acls, adoptedAcls });
   }
-  return { topics, users };
+  return users;
+}
+
+/** The start of the {@link aclKey} of every binding of a principal. */
+function principalKeyPrefix(principal: string): string {
+  return `[${JSON.stringify(principal)},`;
 }
 
 /** The writes that turn `before` into `after` (changed or new records, tombstones for forgotten ones). */

@@ -95,6 +95,15 @@ describe('Topic', () => {
     });
   });
 
+  it('accepts min.insync.replicas above replicas only with a reason (as Kafka does; import writes it for clusters set up so)', () => {
+    const { env, cluster } = kafkaFixture({ brokers: 3 });
+    const t = new Topic(env, 'dev', { cluster, topicName: 'dev', replicas: 1, config: { minInsyncReplicas: 2 }, acknowledgeMinInsyncAboveReplicas: 'single-broker dev cluster, imported as found' });
+    expect(t.config['min.insync.replicas']).toBe(2);
+    expect(() => new Topic(env, 'short', { cluster, topicName: 'short', replicas: 1, config: { minInsyncReplicas: 2 }, acknowledgeMinInsyncAboveReplicas: 'because' }))
+      .toThrow(/field 'acknowledgeMinInsyncAboveReplicas': give the reason/);
+    expect(() => new Topic(env, 'none', { cluster, topicName: 'none', replicas: 1, config: { minInsyncReplicas: 2 } })).toThrow(/say why in acknowledgeMinInsyncAboveReplicas/);
+  });
+
   it('refuses to lower partitions below what dist has', () => {
     const outdir = tempOutdir();
     const first = kafkaFixture();

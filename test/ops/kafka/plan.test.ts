@@ -41,10 +41,13 @@ function actual(topics: { name: string; partitions?: number; rf?: number; config
   };
 }
 
-function state(topics: Record<string, { policy: 'retain' | 'destroy'; keys?: string[] }>, users: Record<string, { policy: 'retain' | 'destroy'; acls: AclBinding[] }> = {}): StateRecords {
+function state(topics: Record<string, { policy: 'retain' | 'destroy'; keys?: string[]; origin?: 'created' | 'adopted' }>,
+  users: Record<string, { policy: 'retain' | 'destroy'; acls: AclBinding[]; adopted?: AclBinding[] }> = {}): StateRecords {
   return {
-    topics: new Map(Object.entries(topics).map(([name, r]) => [name, { kind: 'topic' as const, name, removalPolicy: r.policy, configKeys: r.keys ?? [] }])),
-    users: new Map(Object.entries(users).map(([principal, r]) => [principal, { kind: 'user' as const, principal, removalPolicy: r.policy, acls: r.acls.map(aclKey).sort() }])),
+    topics: new Map(Object.entries(topics).map(([name, r]) => [name, { kind: 'topic' as const, name, removalPolicy: r.policy, configKeys: r.keys ?? [], origin: r.origin ?? 'created' }])),
+    users: new Map(Object.entries(users).map(([principal, r]) => [principal, {
+      kind: 'user' as const, principal, removalPolicy: r.policy, acls: r.acls.map(aclKey).sort(), adoptedAcls: (r.adopted ?? []).map(aclKey).sort(),
+    }])),
   };
 }
 
@@ -131,12 +134,12 @@ describe('computePlan: topics', () => {
     const st = state({ 'gone-destroy': { policy: 'destroy' }, 'gone-retain': { policy: 'retain' } });
     const noPrune = computePlan(desired([]), cluster, st);
     expect(noPrune.removals.map((r) => [r.name, r.action, r.reason])).toEqual([
-      ['gone-destroy', 'skip', 'removed from dist; recorded with RemovalPolicy.DESTROY; deleted only with --prune'],
-      ['gone-retain', 'skip', 'not marked removable (RemovalPolicy.RETAIN)'],
+      ['gone-destroy', 'skip', 'removed from dist; created by cdk8s-dataops; recorded with RemovalPolicy.DESTROY; deleted only with --prune'],
+      ['gone-retain', 'skip', 'removed from dist; created by cdk8s-dataops; not marked removable (RemovalPolicy.RETAIN)'],
     ]);
     expect(noPrune.unmanaged.topics).toEqual(['never-managed']);
     expect(planHasChanges(noPrune)).toBe(false);
-    expect(planDrift(noPrune)).toEqual(['topic gone-destroy: removed from dist; recorded with RemovalPolicy.DESTROY; deleted only with --prune']);
+    expect(planDrift(noPrune)).toEqual(['topic gone-destroy: removed from dist; created by cdk8s-dataops; recorded with RemovalPolicy.DESTROY; deleted only with --prune']);
 
     const prune = computePlan(desired([]), cluster, st, { prune: true });
     expect(prune.removals.filter((r) => r.action === 'delete').map((r) => r.name)).toEqual(['gone-destroy']);
@@ -168,10 +171,36 @@ describe('computePlan: ACLs', () => {
     });
     const p = computePlan(desired([], []), actual([], onCluster), st, { prune: true });
     expect(p.removals.map((r) => [r.acl?.principal, r.action, r.reason])).toEqual([
-      ['User:gone', 'delete', 'KafkaUser removed from dist; recorded with RemovalPolicy.DESTROY'],
-      ['User:kept', 'skip', 'KafkaUser removed from dist; not marked removable (RemovalPolicy.RETAIN)'],
+      ['User:gone', 'delete', 'KafkaUser removed from dist (created by cdk8s-dataops); recorded with RemovalPolicy.DESTROY'],
+      ['User:kept', 'skip', 'KafkaUser removed from dist (created by cdk8s-dataops); not marked removable (RemovalPolicy.RETAIN)'],
     ]);
     expect(p.unmanaged.acls).toEqual([acl('User:stranger', 'Read')]);
+  });
+
+  it('never prunes an adopted binding removed from the code unless the KafkaUser is marked DESTROY', () => {
+    const onCluster = [acl('User:app', 'Read'), acl('User:app', 'Write'), acl('User:app', 'Delete')];
+    const st = state({}, { 'User:app': { policy: 'retain', acls: [acl('User:app', 'Read')], adopted: [acl('User:app', 'Write'), acl('User:app', 'Delete')] } });
+    const keepOnly = (policy: 'retain' | 'destroy') => desired([], [user('app', [acl('User:app', 'Delete')], { removalPolicy: policy })]);
+    const retained = computePlan(keepOnly('retain'), actual([], onCluster), st, { prune: true });
+    expect(retained.removals.map((r) => [r.acl?.operation, r.action])).toEqual([['Read', 'delete'], ['Write', 'skip']]);
+    expect(retained.removals[1].reason).toMatch(/adopted \(it existed before cdk8s-dataops\), so kept: mark the KafkaUser RemovalPolicy.DESTROY/);
+    expect(retained.removals[1].removable).toBe(false);
+    const destroy = computePlan(keepOnly('destroy'), actual([], onCluster), st, { prune: true });
+    expect(destroy.removals.map((r) => [r.acl?.operation, r.action])).toEqual([['Read', 'delete'], ['Write', 'delete']]);
+  });
+
+  it('refuses to prune a DENY binding unless --allow-deny-removal is given, even one it created', () => {
+    const deny = acl('User:app', 'Read', 'secret', { permission: 'deny' });
+    const st = state({}, { 'User:app': { policy: 'destroy', acls: [deny] } });
+    const gone = desired([], [user('app', [])]);
+    const refused = computePlan(gone, actual([], [deny]), st, { prune: true });
+    expect(refused.removals.map((r) => [r.action, r.removable, r.drift])).toEqual([['skip', false, true]]);
+    expect(refused.removals[0].reason).toMatch(/a DENY binding: deleting it widens access, so prune keeps it unless --allow-deny-removal is given/);
+    expect(planHasChanges(refused)).toBe(false);
+    const allowed = computePlan(gone, actual([], [deny]), st, { prune: true, allowDenyRemoval: true });
+    expect(allowed.removals.map((r) => r.action)).toEqual(['delete']);
+    // The same for the DENY of a removed user.
+    expect(computePlan(desired([]), actual([], [deny]), st, { prune: true }).removals.map((r) => r.action)).toEqual(['skip']);
   });
 
   it('does not manage the ACLs of a user without authorization, and reports quotas as not managed', () => {

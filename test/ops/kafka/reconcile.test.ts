@@ -11,7 +11,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyLive, DesiredState, desiredStateFromObjects, importCluster, KafkaApplyError, KafkaApplyEvent, LiveKafka, loadDesiredState, planDrift,
-  planHasChanges, planLive, readState,
+  planHasChanges, planLive, planVerdict, readState,
 } from '../../../ops/kafka';
 import { TOPIC_CONFIG_NAMES } from '../../../constructs/kafka/topic-config';
 import { main } from '../../../synth/cli';
@@ -123,7 +123,7 @@ describe.each([
     // The state topic remembers the removal policies.
     const state = await readState(live, 'roundtrip', 'main', true);
     expect(state.topics.get('rt.events')?.removalPolicy).toBe('destroy');
-    expect(state.topics.get('rt.orders')).toEqual({ kind: 'topic', name: 'rt.orders', removalPolicy: 'retain', configKeys: ['cleanup.policy', 'max.message.bytes', 'retention.ms'] });
+    expect(state.topics.get('rt.orders')).toEqual({ kind: 'topic', name: 'rt.orders', removalPolicy: 'retain', configKeys: ['cleanup.policy', 'max.message.bytes', 'retention.ms'], origin: 'created' });
     expect(state.users.get('User:rt-app')?.acls).toHaveLength(4);
   }, TEST_TIMEOUT);
 
@@ -257,16 +257,16 @@ describe.each([
     expect(noPrune.done.topicsDeleted + noPrune.done.aclsDeleted).toBe(0);
     const reasons = (p: typeof noPrune.planned.plan) => Object.fromEntries(p.removals.map((r) => [r.name, `${r.action}: ${r.reason}`]));
     expect(reasons(noPrune.planned.plan)).toEqual({
-      'prune.destroy': 'skip: removed from dist; recorded with RemovalPolicy.DESTROY; deleted only with --prune',
-      'prune.retain': 'skip: not marked removable (RemovalPolicy.RETAIN)',
-      'User:prune-gone ALLOW Read topic:prune.destroy': 'skip: KafkaUser removed from dist; recorded with RemovalPolicy.DESTROY; deleted only with --prune',
-      'User:prune-kept ALLOW Read topic:prune.retain': 'skip: KafkaUser removed from dist; not marked removable (RemovalPolicy.RETAIN)',
+      'prune.destroy': 'skip: removed from dist; created by cdk8s-dataops; recorded with RemovalPolicy.DESTROY; deleted only with --prune',
+      'prune.retain': 'skip: removed from dist; created by cdk8s-dataops; not marked removable (RemovalPolicy.RETAIN)',
+      'User:prune-gone ALLOW Read topic:prune.destroy': 'skip: KafkaUser removed from dist (created by cdk8s-dataops); recorded with RemovalPolicy.DESTROY; deleted only with --prune',
+      'User:prune-kept ALLOW Read topic:prune.retain': 'skip: KafkaUser removed from dist (created by cdk8s-dataops); not marked removable (RemovalPolicy.RETAIN)',
     });
     expect(noPrune.planned.plan.unmanaged.topics).toContain('prune.never-managed');
 
     const pruned = await applyLive(live, empty, { prune: true });
     expect(pruned.done).toMatchObject({ topicsDeleted: 1, aclsDeleted: 1 });
-    expect(reasons(pruned.planned.plan)['prune.destroy']).toBe('delete: removed from dist; recorded with RemovalPolicy.DESTROY');
+    expect(reasons(pruned.planned.plan)['prune.destroy']).toBe('delete: removed from dist; created by cdk8s-dataops; recorded with RemovalPolicy.DESTROY');
     const names = await admin.listTopics();
     expect(names).not.toContain('prune.destroy');
     expect(names).toEqual(expect.arrayContaining(['prune.retain', 'prune.never-managed']));
@@ -276,6 +276,55 @@ describe.each([
     expect([...state.users.keys()]).toEqual(['User:prune-kept']);
     // A second prune has nothing left to do.
     expect((await applyLive(live, empty, { prune: true })).done.topicsDeleted).toBe(0);
+  }, TEST_TIMEOUT);
+
+  it('never prunes what existed before it (adopted), and refuses to prune a DENY without --allow-deny-removal', async () => {
+    const live = await connect();
+    // Existing estate, made by hand: a topic, an ALLOW and a DENY binding.
+    await createTopics(['adopt.orders']);
+    const handMade = [
+      { resourceType: 2, resourceName: 'adopt.orders', resourcePatternType: 3, principal: 'User:adopt-app', host: '*', operation: 3, permissionType: 3 },
+      { resourceType: 2, resourceName: 'adopt.', resourcePatternType: 4, principal: 'User:adopt-app', host: '*', operation: 4, permissionType: 2 },
+    ];
+    await admin.createAcls({ acl: handMade as any });
+    const onBroker = async () => (await admin.describeAcls({ resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1, principal: 'User:adopt-app' } as any))
+      .resources.flatMap((r: any) => r.acls.map((a: any) => `${r.resourceName} ${a.operation} ${a.permissionType}`)).sort();
+    const adoptedAcls = [
+      { resource: { type: 'topic', name: 'adopt.orders', patternType: 'literal' }, operations: ['Read'] },
+      { resource: { type: 'topic', name: 'adopt.', patternType: 'prefix' }, operations: ['Write'], type: 'deny' },
+    ];
+    const grant = { resource: { type: 'topic', name: 'adopt.orders', patternType: 'literal' }, operations: ['Describe'] };
+    const ourDeny = { resource: { type: 'topic', name: 'adopt.secret', patternType: 'literal' }, operations: ['Read'], type: 'deny' };
+    // The code declares the estate (as import writes it) plus one grant and one DENY of its own; apply adopts and creates.
+    await eventually(async () => {
+      if ((await onBroker()).length < 2) throw new Error('hand-made ACLs not visible yet');
+    });
+    const first = await applyLive(live, desired('adopt', [kafkaTopic('adopt.orders', { partitions: 1, replicas: 1 }), kafkaUser('adopt-app', [...adoptedAcls, grant, ourDeny])]));
+    expect(first.done).toMatchObject({ topicsCreated: 0, aclsCreated: 2 });
+    const state = await readState(live, 'adopt', 'main', true);
+    expect(state.topics.get('adopt.orders')?.origin).toBe('adopted');
+    expect(state.users.get('User:adopt-app')?.adoptedAcls).toHaveLength(2);
+    expect(state.users.get('User:adopt-app')?.acls).toHaveLength(2);
+
+    // Every line removed from the code, topic included, then prune: only our own ALLOW grant goes.
+    const emptied = desired('adopt', [kafkaUser('adopt-app', [])]);
+    const pruned = await applyLive(live, emptied, { prune: true });
+    expect(pruned.done).toMatchObject({ topicsDeleted: 0, aclsDeleted: 1 });
+    const byName = Object.fromEntries(pruned.planned.plan.removals.map((r) => [r.name, r.action]));
+    expect(byName).toEqual({
+      'adopt.orders': 'skip',
+      'User:adopt-app ALLOW Read topic:adopt.orders': 'skip',
+      'User:adopt-app ALLOW Describe topic:adopt.orders': 'delete',
+      'User:adopt-app DENY Write topic:adopt. (prefix)': 'skip',
+      'User:adopt-app DENY Read topic:adopt.secret': 'skip',
+    });
+    expect(await onBroker()).toEqual(['adopt. 4 2', 'adopt.orders 3 3', 'adopt.secret 3 2']);
+    expect(await admin.listTopics()).toContain('adopt.orders');
+
+    // The DENY cdk8s-dataops created goes only when explicitly allowed; the adopted DENY stays (the user is RETAIN).
+    const allowed = await applyLive(live, emptied, { prune: true, allowDenyRemoval: true });
+    expect(allowed.done).toMatchObject({ aclsDeleted: 1 });
+    expect(await onBroker()).toEqual(['adopt. 4 2', 'adopt.orders 3 3']);
   }, TEST_TIMEOUT);
 
   it('converges after the broker stops in the middle of apply', async () => {
@@ -329,7 +378,7 @@ describe.each([
       return r;
     });
     expect(result).toMatchObject({ topics: 2, users: 1, acls: 3, skipped: [] });
-    expect(result.code).toContain("extraConfig: { 'cleanup.policy': 'compact,delete', 'retention.ms': '86400000' }");
+    expect(result.code).toContain("config: { cleanupPolicy: 'compact,delete', retention: '1d' }");
     const dist = synthesizeCode(result.code);
     try {
       const d = loadDesiredState({ distDir: dist });
@@ -337,6 +386,110 @@ describe.each([
       const p = await planLive(live, d);
       expect(planHasChanges(p.plan)).toBe(false);
       expect(planDrift(p.plan)).toEqual([]);
+    } finally {
+      fs.rmSync(dist, { recursive: true, force: true });
+    }
+  }, TEST_TIMEOUT);
+
+  it('adopts a rich estate: import → synth → plan is empty; removing every imported object and pruning deletes nothing', async () => {
+    // 40 topics under three prefixes, 1–24 partitions, varied configs (one with min.insync.replicas above its replication factor).
+    const configs: { name: string; value: string }[][] = [
+      [{ name: 'retention.ms', value: '604800000' }], [{ name: 'cleanup.policy', value: 'compact' }, { name: 'min.compaction.lag.ms', value: '60000' }],
+      [{ name: 'cleanup.policy', value: 'compact,delete' }, { name: 'retention.ms', value: '259200000' }], [{ name: 'compression.type', value: 'zstd' }],
+      [{ name: 'max.message.bytes', value: '2097152' }, { name: 'segment.bytes', value: '536870912' }], [{ name: 'retention.ms', value: '-1' }],
+      [{ name: 'segment.jitter.ms', value: '100' }, { name: 'message.timestamp.type', value: 'LogAppendTime' }], [],
+      [{ name: 'retention.bytes', value: '1073741824' }, { name: 'segment.ms', value: '3600000' }],
+    ];
+    const prefixes = [['payments', 15], ['logistics', 13], ['analytics', 12]] as const;
+    const topics: { topic: string; numPartitions: number; replicationFactor: number; configEntries: { name: string; value: string }[] }[] = [];
+    let n = 0;
+    for (const [prefix, count] of prefixes) {
+      for (let i = 0; i < count; i++, n++) topics.push({ topic: `${prefix}.t${i}`, numPartitions: 1 + ((n * 7) % 24), replicationFactor: 1, configEntries: configs[n % configs.length] });
+    }
+    topics[0].configEntries = [{ name: 'min.insync.replicas', value: '2' }];
+    await admin.createTopics({ waitForLeaders: false, topics });
+    // ~30 bindings for 5 principals: literal and prefixed, groups, a transactional id, a DENY, cluster-level, host-restricted, a wildcard.
+    const A = (principal: string, resourceType: number, resourceName: string, operation: number, o: { prefix?: boolean; deny?: boolean; host?: string } = {}) => ({
+      resourceType, resourceName, resourcePatternType: o.prefix ? 4 : 3, principal, host: o.host ?? '*', operation, permissionType: o.deny ? 2 : 3,
+    });
+    const [TOPIC, GROUP, CLUSTER, TXN] = [2, 3, 4, 5];
+    const [ALL, READ, WRITE, ALTER, DESCRIBE, DESCRIBE_CONFIGS, IDEMPOTENT] = [2, 3, 4, 7, 8, 10, 12];
+    const acls = [
+      A('User:payments-app', TOPIC, 'payments.t1', READ), A('User:payments-app', TOPIC, 'payments.t1', DESCRIBE),
+      A('User:payments-app', TOPIC, 'payments.t2', WRITE), A('User:payments-app', TOPIC, 'payments.t2', DESCRIBE),
+      A('User:payments-app', GROUP, 'payments-app', READ), A('User:payments-app', TXN, 'payments-tx', WRITE), A('User:payments-app', TXN, 'payments-tx', DESCRIBE),
+      A('User:payments-app', CLUSTER, 'kafka-cluster', IDEMPOTENT),
+      A('User:analytics', TOPIC, 'analytics.', READ, { prefix: true }), A('User:analytics', TOPIC, 'analytics.', DESCRIBE, { prefix: true }),
+      A('User:analytics', TOPIC, 'payments.', READ, { prefix: true }), A('User:analytics', TOPIC, 'payments.', DESCRIBE, { prefix: true }),
+      A('User:analytics', GROUP, 'analytics-', READ, { prefix: true }), A('User:analytics', TOPIC, 'payments.t3', READ, { deny: true }),
+      A('User:logistics-svc', TOPIC, 'logistics.', WRITE, { prefix: true }), A('User:logistics-svc', TOPIC, 'logistics.', DESCRIBE, { prefix: true }),
+      A('User:logistics-svc', TOPIC, 'logistics.t0', READ), A('User:logistics-svc', TOPIC, 'logistics.t0', DESCRIBE),
+      A('User:logistics-svc', GROUP, 'logistics-svc', READ),
+      A('User:CN=auditor', TOPIC, '*', DESCRIBE), A('User:CN=auditor', TOPIC, 'analytics.', DESCRIBE_CONFIGS, { prefix: true }),
+      A('User:CN=auditor', CLUSTER, 'kafka-cluster', DESCRIBE),
+      A('User:ops-admin', TOPIC, 'payments.', ALL, { prefix: true, host: '10.0.0.5' }), A('User:ops-admin', CLUSTER, 'kafka-cluster', ALTER),
+      A('User:ops-admin', TOPIC, 'logistics.t1', READ), A('User:ops-admin', TOPIC, 'logistics.t1', WRITE), A('User:ops-admin', TOPIC, 'logistics.t1', DESCRIBE),
+      A('User:ops-admin', GROUP, 'ops-', READ, { prefix: true }), A('User:ops-admin', GROUP, 'ops-', DESCRIBE, { prefix: true }),
+      A('User:ops-admin', TOPIC, 'analytics.t0', DESCRIBE_CONFIGS),
+    ];
+    expect(acls).toHaveLength(30);
+    await admin.createAcls({ acl: acls as any });
+    const include = /^(payments|logistics|analytics)\.|^\*$/;
+    const live = await connect();
+    const imported = await eventually(async () => {
+      const r = await importCluster(live, { bootstrap: broker.bootstrap, include, env: 'estate' });
+      if (r.topics < 40 || r.acls < 30) throw new Error(`not visible yet: ${r.topics} topics, ${r.acls} bindings`);
+      return r;
+    });
+    expect(imported).toMatchObject({ topics: 40, users: 5, acls: 30, skipped: [] });
+    expect(imported.findings).toEqual([expect.stringMatching(/^topic payments\.t0: min\.insync\.replicas 2 is above its replication factor 1/)]);
+    const code = imported.code;
+    // Idiomatic: pipelines, typed config, grants; addAcl only for DENY, host-restricted, cluster-level, wildcard and leftovers.
+    for (const p of ['payments', 'logistics', 'analytics']) expect(code).toContain(`const ${p}Pipeline = new Pipeline(env, '${p}', { owner: '${p}' });`);
+    expect(code).toContain("config: { retention: '7d' }");
+    expect(code).toContain("config: { cleanupPolicy: 'compact', minCompactionLag: '1m' }");
+    expect(code).toContain("config: { retention: 'infinite' }");
+    expect(code).not.toMatch(/extraConfig: \{[^}]*'(retention\.ms|cleanup\.policy|compression\.type)'/);
+    expect(code).toContain("paymentsT1.grantRead(paymentsApp, { consumerGroup: 'payments-app' });");
+    expect(code).toContain("paymentsT2.grantWrite(paymentsApp, { transactionalId: 'payments-tx' });");
+    expect(code).toContain("analyticsAll.grantRead(analytics, { consumerGroup: 'analytics-', consumerGroupIsPrefix: true });");
+    expect(code).toContain('paymentsAll.grantRead(analytics);');
+    expect(code).toContain('logisticsAll.grantWrite(logisticsSvc');
+    expect(code).toContain("analytics.addAcl({ resourceType: 'topic', name: 'payments.t3', operations: ['Read'], type: 'deny' });");
+    expect(code).toContain("opsAdmin.addAcl({ resourceType: 'topic', name: 'payments.', patternType: 'prefix', operations: ['All'], host: '10.0.0.5' });");
+    expect(code).toContain("auditor.addAcl({ resourceType: 'topic', name: '*', operations: ['Describe'], allowWildcard: true });");
+    expect(code).not.toMatch(/new (Topic|KafkaUser)\([^,]+, '(user|topic) /);
+    expect(code.match(/\.addAcl\(/g)).toHaveLength(9);
+
+    // import → synth → plan is empty (one verdict: in sync).
+    const dist = synthesizeCode(code);
+    try {
+      const d = loadDesiredState({ distDir: dist });
+      expect(d.topics).toHaveLength(40);
+      const planned = await planLive(live, d);
+      expect(planDrift(planned.plan)).toEqual([]);
+      expect(planVerdict(planned.plan)).toBe('in-sync');
+      // Adopting writes state records only.
+      const adopted = await applyLive(live, d);
+      expect(adopted.done).toMatchObject({ topicsCreated: 0, configsAltered: 0, aclsCreated: 0, aclsDeleted: 0, topicsDeleted: 0 });
+      expect(adopted.done.stateRecordsWritten).toBe(45);
+      const state = await readState(live, 'estate', 'main', true);
+      expect([...state.topics.values()].every((t) => t.origin === 'adopted')).toBe(true);
+      expect([...state.users.values()].reduce((k, u) => k + u.acls.length, 0)).toBe(0);
+
+      // Remove one DENY line, then everything: prune deletes nothing (adopted, RETAIN), not even with --allow-deny-removal.
+      const withoutDeny = { ...d, users: d.users.map((u) => ({ ...u, acls: u.acls?.filter((a) => a.permission !== 'deny') })) };
+      const noDeny = await applyLive(live, withoutDeny, { prune: true, allowDenyRemoval: true });
+      expect(noDeny.done).toMatchObject({ aclsDeleted: 0, topicsDeleted: 0 });
+      const nothing = await applyLive(live, { ...d, topics: [], users: [] }, { prune: true, allowDenyRemoval: true });
+      expect(nothing.done).toMatchObject({ aclsDeleted: 0, topicsDeleted: 0 });
+      expect(nothing.planned.plan.removals).toHaveLength(40 + 30);
+      expect(nothing.planned.plan.removals.every((r) => r.action === 'skip' && /adopted/.test(r.reason))).toBe(true);
+      const names = await admin.listTopics();
+      expect(topics.every((t) => names.includes(t.topic))).toBe(true);
+      const left = await admin.describeAcls({ resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1 } as any);
+      const onBroker = new Set(left.resources.flatMap((r: any) => r.acls.map((a: any) => `${a.principal} ${r.resourceName} ${a.operation} ${a.permissionType}`)));
+      expect(acls.filter((a) => !onBroker.has(`${a.principal} ${a.resourceName} ${a.operation} ${a.permissionType}`))).toEqual([]);
     } finally {
       fs.rmSync(dist, { recursive: true, force: true });
     }
@@ -359,6 +512,11 @@ describe.each([
       fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
       fs.writeFileSync(path.join(dir, file), JSON.stringify(o));
     };
+    const writeConfig = (o: object) => {
+      const file = path.join(dir, `conn-${Math.random().toString(36).slice(2)}.json`);
+      fs.writeFileSync(file, JSON.stringify(o));
+      return file;
+    };
     write('manifests/clienv/kafka/kafkatopic.cli.orders.yaml', kafkaTopic('cli.orders', { partitions: 2, replicas: 1, config: { 'retention.ms': 86400000 } }));
     write('manifests/clienv/kafka/kafkauser.cli-app.yaml', kafkaUser('cli-app', [{ resource: { type: 'topic', name: 'cli.orders' }, operations: ['Read'] }], { quotas: { producerByteRate: 1024 } }));
     const saved = { ...process.env };
@@ -371,7 +529,7 @@ describe.each([
       process.stdout.write = ((c: string) => { stdout += c; return true; }) as any;
       process.stderr.write = ((c: string) => { stderr += c; return true; }) as any;
       try {
-        const code = await main(['kafka', ...args, ...(args[0] === 'import' ? [] : ['--dist', dir]), '--bootstrap', broker.bootstrap]);
+        const code = await main(['kafka', ...args, ...(args[0] === 'import' || args.includes('--dist') ? [] : ['--out', dir]), ...(args.includes('--bootstrap') ? [] : ['--bootstrap', broker.bootstrap])]);
         return { code, stdout, stderr };
       } finally {
         process.stdout.write = w1;
@@ -392,11 +550,24 @@ describe.each([
       expect(apply.stdout).toMatch(/applied: 1 topic\(s\) created, .* 1 ACL\(s\) added/);
       expect((await run('drift')).code).toBe(0);
       expect((await run('apply')).stdout).toContain('no changes: the cluster already matches dist');
-      const imported = await run('import', '--out', path.join(dir, 'platform.ts'), '--include', '^cli\\.', '--env', 'clienv');
+      const imported = await run('import', '--file', path.join(dir, 'platform.ts'), '--include', '^cli\\.', '--env', 'clienv');
       expect(imported.code).toBe(0);
-      expect(imported.stdout).toMatch(/wrote .*platform\.ts: 1 topic\(s\), 1 user\(s\), 1 ACL\(s\)/);
-      expect(fs.readFileSync(path.join(dir, 'platform.ts'), 'utf8')).toContain("new Topic(env, 'cli.orders', { cluster, topicName: 'cli.orders', partitions: 2, replicas: 1, extraConfig: { 'retention.ms': '86400000' }");
-      expect((await run('import', '--out', path.join(dir, 'platform.ts'))).code).toBe(2); // exists: needs --force
+      expect(imported.stdout).toMatch(/wrote .*platform\.ts: 1 topic\(s\), 1 user\(s\), 1 ACL binding\(s\)/);
+      expect(fs.readFileSync(path.join(dir, 'platform.ts'), 'utf8')).toContain("const cliOrders = new Topic(env, 'cli.orders', { cluster, topicName: 'cli.orders', partitions: 2, replicas: 1, config: { retention: '1d' }");
+      expect((await run('import', '--file', path.join(dir, 'platform.ts'))).code).toBe(2); // exists: needs --force
+      // The deprecated spellings still work: --dist for the output folder, import --out for the file.
+      const deprecated = await run('drift', '--dist', dir);
+      expect(deprecated.code).toBe(0);
+      expect(deprecated.stderr).toContain('--dist is deprecated: use --out');
+      // Problems a person can fix exit 2 with what to do, not 70 "please report".
+      const refused = await run('drift', '--bootstrap', '127.0.0.1:1', '--config', writeConfig({ connectionTimeout: 1000, retries: 0 }));
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toMatch(/cannot reach Kafka at 127\.0\.0\.1:1 .*check --bootstrap/);
+      process.env.KAFKA_SASL_PASSWORD = 'wrong-password';
+      const denied = await run('drift', '--config', writeConfig({ retries: 0 }));
+      expect(denied.code).toBe(2);
+      expect(denied.stderr).toMatch(/authentication to Kafka at .* failed .*check KAFKA_SASL_MECHANISM/);
+      expect(denied.stderr).not.toContain('wrong-password');
       for (const out of [drift, plan, apply]) expect(out.stdout + out.stderr).not.toContain(broker.sasl.password);
     } finally {
       process.env = saved;

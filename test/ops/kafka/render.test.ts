@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ActualState, computePlan, DesiredState, emptyStateRecords, LivePlan, planJson, renderDrift, renderPlan,
+  ActualState, computePlan, DesiredState, emptyStateRecords, LivePlan, planJson, planVerdict, renderDrift, renderPlan,
 } from '../../../ops/kafka';
 
 const desired: DesiredState = {
@@ -49,7 +49,29 @@ describe('renderPlan', () => {
       '  unmanaged, left alone: 1 topic(s), 0 ACL(s) (--verbose lists them)',
       '      legacy',
       'Plan: 1 topic(s) to create, 1 to update, 1 ACL(s) to add, 0 object(s) to delete, 1 refused (read in 0.12 s with 9 requests)',
+      '! apply will leave 1 difference(s) listed above: drift and apply exit 1 until they are resolved',
     ]);
+  });
+
+  it('one verdict: never "no changes" while something still differs (kept overrides, pending prunes)', () => {
+    const kept: ActualState = {
+      ...actual,
+      topics: new Map([['orders', { name: 'orders', partitions: 6, replicationFactor: 1, config: new Map([
+        ['retention.ms', { value: '1000', override: true, sensitive: false }], ['segment.ms', { value: '5', override: true, sensitive: false }]]) }]]),
+    };
+    const only = { ...desired, topics: [desired.topics[0]], users: [] };
+    const plan = computePlan(only, kept, emptyStateRecords());
+    expect(planVerdict(plan)).toBe('differs');
+    const lines = strip(renderPlan({ ...livePlan(), plan, desired: only }));
+    expect(lines.join('\n')).not.toContain('no changes');
+    expect(lines.at(-1)).toBe('✗ nothing to apply, but the cluster differs from dist in 1 way(s) listed above that apply will not change: ' +
+      'drift and apply exit 1 until they are resolved (read in 0.12 s with 9 requests)');
+    expect(strip(renderDrift({ ...livePlan(), plan, desired: only }))[0]).toMatch(/^✗ the cluster has drifted from dist .*: 1 difference/);
+    // In sync: the same words everywhere.
+    const synced = computePlan(only, { ...kept, topics: new Map([['orders', { name: 'orders', partitions: 6, replicationFactor: 1,
+      config: new Map([['retention.ms', { value: '1000', override: true, sensitive: false }]]) }]]) }, emptyStateRecords());
+    expect(planVerdict(synced)).toBe('in-sync');
+    expect(strip(renderPlan({ ...livePlan(), plan: synced, desired: only })).at(-1)).toMatch(/^✔ no changes: the cluster matches dist/);
   });
 
   it('says why prune leaves unmanaged topics alone', () => {

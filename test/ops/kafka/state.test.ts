@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  AclBinding, aclKey, ActualState, DesiredState, emptyStateRecords, encodeRecord, foldRecords, nextState, stateKey, stateWrites,
+  AclBinding, aclKey, ActualState, DesiredState, emptyStateRecords, encodeRecord, foldRecords, nextState, stateKey, StateFormatError, stateWrites,
 } from '../../../ops/kafka';
 
 const read = (operation: AclBinding['operation'], principal = 'User:app'): AclBinding =>
@@ -11,20 +11,30 @@ describe('foldRecords', () => {
     const rec = (key: string, value: object | null) => ({ key, value: value === null ? null : encodeRecord(value as any) });
     const s = foldRecords('prod', 'main', [
       rec('prod/main/topic/a', { kind: 'topic', name: 'a', removalPolicy: 'retain', configKeys: [] }),
-      rec('prod/main/topic/a', { kind: 'topic', name: 'a', removalPolicy: 'destroy', configKeys: ['retention.ms'] }),
+      rec('prod/main/topic/a', { kind: 'topic', name: 'a', removalPolicy: 'destroy', configKeys: ['retention.ms'], origin: 'created' }),
       rec('prod/main/topic/b', { kind: 'topic', name: 'b', removalPolicy: 'destroy', configKeys: [] }),
       rec('prod/main/topic/b', null),
       rec('staging/main/topic/c', { kind: 'topic', name: 'c', removalPolicy: 'destroy', configKeys: [] }),
       rec('prod/other/topic/d', { kind: 'topic', name: 'd', removalPolicy: 'destroy', configKeys: [] }),
       rec('prod/main/user/User:CN=x/y', { kind: 'user', principal: 'User:CN=x/y', removalPolicy: 'retain', acls: [] }),
     ]);
-    expect([...s.topics.values()]).toEqual([{ kind: 'topic', name: 'a', removalPolicy: 'destroy', configKeys: ['retention.ms'] }]);
+    expect([...s.topics.values()]).toEqual([{ kind: 'topic', name: 'a', removalPolicy: 'destroy', configKeys: ['retention.ms'], origin: 'created' }]);
     expect([...s.users.keys()]).toEqual(['User:CN=x/y']);
   });
 
   it('refuses records it cannot trust', () => {
     expect(() => foldRecords('prod', 'main', [{ key: 'prod/main/topic/a', value: '{nope' }])).toThrow(/not JSON/);
     expect(() => foldRecords('prod', 'main', [{ key: 'prod/main/topic/a', value: '{"v":99}' }])).toThrow(/format 99 is not supported/);
+    expect(() => foldRecords('prod', 'main', [{ key: 'prod/main/topic/a', value: '{"v":99}' }])).toThrow(StateFormatError);
+  });
+
+  it('reads format 1 records conservatively: their topics and ACLs count as adopted', () => {
+    const s = foldRecords('prod', 'main', [
+      { key: 'prod/main/topic/a', value: JSON.stringify({ v: 1, kind: 'topic', name: 'a', removalPolicy: 'destroy', configKeys: [] }) },
+      { key: 'prod/main/user/User:app', value: JSON.stringify({ v: 1, kind: 'user', principal: 'User:app', removalPolicy: 'retain', acls: ['k'] }) },
+    ]);
+    expect(s.topics.get('a')).toMatchObject({ origin: 'adopted', removalPolicy: 'destroy' });
+    expect(s.users.get('User:app')).toMatchObject({ acls: [], adoptedAcls: ['k'] });
   });
 });
 
@@ -46,8 +56,11 @@ describe('nextState / stateWrites', () => {
     const d = desired(['a', 'missing'], [{ name: 'app', acls: [read('Read'), read('Write')] }]);
     const c = cluster({ a: { 'retention.ms': '1' } }, [read('Read')]);
     const next = nextState(d, c, emptyStateRecords());
-    expect([...next.topics.values()]).toEqual([{ kind: 'topic', name: 'a', removalPolicy: 'destroy', configKeys: ['retention.ms'] }]);
-    expect([...next.users.values()]).toEqual([{ kind: 'user', principal: 'User:app', removalPolicy: 'destroy', acls: [aclKey(read('Read'))] }]);
+    expect([...next.topics.values()]).toEqual([{ kind: 'topic', name: 'a', removalPolicy: 'destroy', configKeys: ['retention.ms'], origin: 'adopted' }]);
+    expect([...next.users.values()]).toEqual([{ kind: 'user', principal: 'User:app', removalPolicy: 'destroy', acls: [], adoptedAcls: [aclKey(read('Read'))] }]);
+    // What this apply created is recorded as created, not adopted.
+    const created = nextState(d, c, emptyStateRecords(), new Set([aclKey(read('Read'))]));
+    expect(created.users.get('User:app')).toMatchObject({ acls: [aclKey(read('Read'))], adoptedAcls: [] });
     const writes = stateWrites('prod', 'main', emptyStateRecords(), next);
     expect(writes.map((w) => w.key)).toEqual(['prod/main/topic/a', 'prod/main/user/User:app']);
     expect(stateWrites('prod', 'main', next, nextState(d, c, next))).toEqual([]);
@@ -68,7 +81,7 @@ describe('nextState / stateWrites', () => {
 
   it('keeps a managed config key recorded until the override is actually gone', () => {
     const prev = nextState(desired(['a']), cluster({ a: { 'retention.ms': '1', 'segment.ms': '5' } }), {
-      topics: new Map([['a', { kind: 'topic', name: 'a', removalPolicy: 'destroy', configKeys: ['retention.ms', 'segment.ms'] }]]), users: new Map(),
+      topics: new Map([['a', { kind: 'topic', name: 'a', removalPolicy: 'destroy', configKeys: ['retention.ms', 'segment.ms'], origin: 'created' }]]), users: new Map(),
     });
     expect(prev.topics.get('a')!.configKeys).toEqual(['retention.ms', 'segment.ms']);
     expect(nextState(desired(['a']), cluster({ a: { 'retention.ms': '1' } }), prev).topics.get('a')!.configKeys).toEqual(['retention.ms']);
