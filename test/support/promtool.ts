@@ -50,11 +50,14 @@ export function writeRuleFile(objects: readonly RuleObject[]): { readonly dir: s
   return { dir, file };
 }
 
-/** One `alert_rule_test` case of a promtool unit test: at `evalTime`, exactly `alerts` fire for `alertname`. */
+/**
+ * One `alert_rule_test` case of a promtool unit test: at `evalTime`, exactly `alerts` fire for `alertname`, each with
+ * exactly these labels and annotations (promtool compares both in full; no annotations means none expected).
+ */
 export interface AlertExpectation {
   readonly evalTime: string;
   readonly alertname: string;
-  readonly alerts: readonly { readonly labels: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> }[];
+  readonly alerts: readonly { readonly labels: Readonly<Record<string, string>>; readonly annotations: Readonly<Record<string, string>> }[];
 }
 
 /** Input series of a promtool unit test: `{ series: 'metric{a="b"}', values: '0+10x30' }` (promtool's expanding notation). */
@@ -77,7 +80,7 @@ export function testRules(dir: string, test: { readonly interval: string; readon
       input_series: test.series.map((s) => ({ series: s.series, values: s.values })),
       alert_rule_test: test.expect.map((e) => ({
         eval_time: e.evalTime, alertname: e.alertname,
-        exp_alerts: e.alerts.map((a) => ({ exp_labels: a.labels, ...(a.annotations ? { exp_annotations: a.annotations } : {}) })),
+        exp_alerts: e.alerts.map((a) => ({ exp_labels: a.labels, exp_annotations: a.annotations })),
       })),
     }],
   }));
