@@ -16,7 +16,7 @@ dir=".cache/promtool/${version}"
 bin="${dir}/promtool"
 
 if [ -x "$bin" ]; then
-  echo "ensure-promtool: cached $("$bin" --version 2>/dev/null | head -n1)" >&2
+  echo "ensure-promtool: promtool ${version} (module version; go install leaves the binary's --version blank) cached in ${dir}" >&2
   echo "$PWD/$bin"
   exit 0
 fi
@@ -37,5 +37,5 @@ CGO_ENABLED=0 GOBIN="$tmp" GOFLAGS=-mod=mod go install -trimpath \
 mkdir -p "$dir"
 mv "$tmp/promtool" "$bin.partial"   # same filesystem as $bin: the rename below is atomic
 mv "$bin.partial" "$bin"
-echo "ensure-promtool: built in $(( $(date +%s) - start ))s: $("$bin" --version 2>/dev/null | head -n1)" >&2
+echo "ensure-promtool: built promtool ${version} in $(( $(date +%s) - start ))s" >&2
 echo "$PWD/$bin"
