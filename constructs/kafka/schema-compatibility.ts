@@ -1,6 +1,11 @@
-import * as avro from 'avsc';
-import Ajv from 'ajv';
-import * as protobuf from 'protobufjs';
+import type * as Avro from 'avsc';
+
+// The schema libraries are loaded on first use, not when the package is imported: an app without schemas never pays.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const avro = (): typeof import('avsc') => require('avsc');
+const ajv = (): typeof import('ajv') => require('ajv');
+const protobuf = (): typeof import('protobufjs') => require('protobufjs');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** Schema formats a Confluent-compatible registry accepts. */
 export type SchemaFormat = 'AVRO' | 'JSON' | 'PROTOBUF';
@@ -29,9 +34,9 @@ export enum Compatibility {
  */
 export function checkDefinition(format: SchemaFormat, definition: string): string | undefined {
   try {
-    if (format === 'AVRO') avro.Type.forSchema(JSON.parse(definition), { noAnonymousTypes: false });
-    else if (format === 'JSON') new Ajv({ strict: false, validateFormats: false }).compile(JSON.parse(definition));
-    else protobuf.parse(definition, { keepCase: true });
+    if (format === 'AVRO') avro().Type.forSchema(JSON.parse(definition), { noAnonymousTypes: false });
+    else if (format === 'JSON') new (ajv().default)({ strict: false, validateFormats: false }).compile(JSON.parse(definition));
+    else protobuf().parse(definition, { keepCase: true });
     return undefined;
   } catch (e) {
     return `not a valid ${format} schema: ${(e as Error).message}`;
@@ -48,10 +53,10 @@ export function checkCompatibility(format: SchemaFormat, level: Compatibility, e
   const against = level.endsWith('_TRANSITIVE') ? earlier.map((d, i) => ({ d, v: i + 1 })) : [{ d: earlier[earlier.length - 1], v: earlier.length }];
   const backward = level.startsWith('BACKWARD') || level.startsWith('FULL');
   const forward = level.startsWith('FORWARD') || level.startsWith('FULL');
-  const nextType = avro.Type.forSchema(JSON.parse(next));
+  const nextType = avro().Type.forSchema(JSON.parse(next));
   const problems: string[] = [];
   for (const { d, v } of against) {
-    const oldType = avro.Type.forSchema(JSON.parse(d));
+    const oldType = avro().Type.forSchema(JSON.parse(d));
     if (backward) {
       const why = explainResolution(nextType, oldType, '', 'added to the new schema without a default');
       if (why) problems.push(`${level}: the new schema cannot read data written with version ${v}: ${why}`);
@@ -65,12 +70,12 @@ export function checkCompatibility(format: SchemaFormat, level: Compatibility, e
 }
 
 /** Why `reader` cannot resolve data written with `writer` (field by field), or undefined when it can. */
-function explainResolution(reader: avro.Type, writer: avro.Type, path: string, missing: string): string | undefined {
+function explainResolution(reader: Avro.Type, writer: Avro.Type, path: string, missing: string): string | undefined {
   try {
     reader.createResolver(writer);
     return undefined;
   } catch (e) {
-    if (reader instanceof avro.types.RecordType && writer instanceof avro.types.RecordType) {
+    if (reader instanceof avro().types.RecordType && writer instanceof avro().types.RecordType) {
       for (const rf of reader.fields) {
         const wf = writer.fields.find((f) => f.name === rf.name || (rf.aliases ?? []).includes(f.name));
         const fieldPath = path ? `${path}.${rf.name}` : rf.name;
@@ -87,7 +92,7 @@ function explainResolution(reader: avro.Type, writer: avro.Type, path: string, m
   }
 }
 
-function typeName(t: avro.Type): string {
+function typeName(t: Avro.Type): string {
   return t.typeName === 'record' || t.typeName === 'enum' || t.typeName === 'fixed' ? `${t.typeName} ${t.name ?? ''}`.trim() : t.typeName;
 }
 

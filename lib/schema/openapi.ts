@@ -1,5 +1,6 @@
 import * as net from 'node:net';
-import Ajv, { type AnySchemaObject } from 'ajv';
+import type Ajv from 'ajv';
+import type { AnySchemaObject } from 'ajv';
 import type { DataValidateFunction, RegExpEngine, RegExpLike } from 'ajv/dist/types';
 
 /**
@@ -151,7 +152,10 @@ const goRegExp: RegExpEngine = Object.assign((pattern: string, flags: string): R
 
 /** An ajv instance set up for Kubernetes schemas (all errors, Kubernetes formats, Go patterns, list-map keys). */
 export function createAjv(): Ajv {
-  const ajv = new Ajv({
+  // Loaded here, on first validation, not when the package is imported: an app that only synthesizes never pays for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const AjvClass = (require('ajv') as typeof import('ajv')).default;
+  const ajv = new AjvClass({
     strict: false, allErrors: true, validateFormats: true, logger: false, unicodeRegExp: false, messages: false, inlineRefs: false,
     code: { regExp: goRegExp },
   });
