@@ -75,7 +75,9 @@ function renderNotifications(platform: DataPlatform): string | undefined {
     if (entries.length === 0) continue;
     any = true;
     parts.push(`## Environment ${env.name}`, '', '| Pipeline | What | Who | Declared at |', '| --- | --- | --- | --- |');
-    const sorted = [...entries].sort((a, b) => (a.pipeline ?? '~').localeCompare(b.pipeline ?? '~'));
+    // Pipelines by name (code points, not the locale: output is byte-identical everywhere), environment-wide entries last.
+    const key = (e: NotificationEntry) => (e.pipeline === undefined ? '\uffff' : e.pipeline);
+    const sorted = [...entries].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
     for (const e of sorted) parts.push(`| ${cell(e.pipeline ?? '(every pipeline)')} | ${cell(e.what)} | ${cell(e.who)} | ${cell(e.source)} |`);
     parts.push('');
   }
