@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
+import { DataFlowGraph } from '../../lib/graph/graph';
+import { toKubernetesName } from '../../lib/names';
 import { validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { AlertRoute, AlertRules, AlertSeverity } from '../monitoring';
@@ -82,7 +84,11 @@ export class ConsumerLagAlert extends Construct {
     }
     this.consumerGroups = groups;
     this.route = options.route;
+    // '<pipeline>-consumer-lag' ('-2', '-3' for more alerts of one pipeline): stable, and unique beside other alerts.
+    const owner = DataFlowGraph.groupOf(this)?.name ?? toKubernetesName(scope.node.id);
+    const nth = /(\d+)$/.exec(id)?.[1];
     this.alertRules = new AlertRules(this, 'Rules', {
+      name: `${owner}-consumer-lag${nth ? `-${nth}` : ''}`,
       namespace: options.route?.namespace,
       alerts: groups.map(({ group, cluster }) => {
         const { names } = metricsOf(cluster);

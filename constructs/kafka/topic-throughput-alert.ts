@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
+import { toKubernetesName } from '../../lib/names';
 import { validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { AlertDefinition, AlertRoute, AlertRules, AlertSeverity, prometheusDuration } from '../monitoring';
@@ -79,7 +80,10 @@ export class TopicThroughputAlert extends Construct {
         description: `Producers to '${topic.topicName}' (cluster '${topic.cluster.clusterName}') write more than expected, averaged over ${window}.`,
       });
     }
-    this.alertRules = new AlertRules(this, 'Rules', { namespace: options.route?.namespace, alerts });
+    // '<topic>-throughput' ('-2', '-3' for more alerts on one topic), dots kept as in KafkaTopic names.
+    const nth = /(\d+)$/.exec(id)?.[1];
+    const name = `${toKubernetesName(topic.topicName, true).slice(0, 230).replace(/[-.]+$/, '')}-throughput${nth ? `-${nth}` : ''}`;
+    this.alertRules = new AlertRules(this, 'Rules', { name, namespace: options.route?.namespace, alerts });
     if (options.route) {
       for (const rule of this.alertRules.rules) {
         const why = options.route.mismatch({ ...rule.labels, alertname: rule.alert });

@@ -3,8 +3,8 @@
  * Copy it as a starting point for your own main.ts.
  */
 import {
-  Airflow, Compatibility, DataClass, DataPlatform, Dags, DbtProject, Environment, GitOps, KafkaCluster, KafkaConnect, KafkaConnector,
-  MaskingPolicy, NetworkPeer, NetworkPort, Pipeline, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
+  Airflow, AlertRoute, AuditRule, Compatibility, DataClass, DataPlatform, Dags, DbtProject, Environment, GitOps, KafkaCluster, KafkaConnect,
+  KafkaConnector, MaskingPolicy, NetworkPeer, NetworkPort, Pipeline, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
 } from 'cdk8s-dataops';
 
 const platform = new DataPlatform();
@@ -72,6 +72,21 @@ for (const name of ['dev', 'prod']) {
     topics: [raw, validated, enriched], fields: ['customerEmail'], rule: 'all', exempt: [validator, enricher], gateway: true,
   });
 
+  // When the payments team is told: lag on any of its consumer groups pages on-call (prod) and posts to Slack; the raw
+  // topic's throughput outside 1..5000 messages/s posts to Slack. The webhook URL and routing key stay in Vault: the
+  // AlertmanagerConfig refers to keys of the Secret External Secrets creates next to it, never to values.
+  const alerting = Secrets.fromExternal(orders, 'alerting', {
+    store: { name: 'vault', kind: 'ClusterSecretStore' },
+    keys: { slack: `${name}/payments/alerting#slack_webhook`, pagerduty: `${name}/payments/alerting#pagerduty_routing_key` },
+  });
+  const oncall = new AlertRoute(orders, 'oncall', {
+    match: { pipeline: 'orders' },
+    slack: { channel: '#payments-alerts', webhook: alerting.envValue('slack') },
+    pagerduty: env.production ? { routingKey: alerting.envValue('pagerduty') } : undefined,
+  });
+  orders.alertOnLag({ threshold: 10_000, for: '10m', severity: 'critical', runbook: 'https://runbooks.acme.com/payments/orders-lag', route: oncall });
+  raw.alertOnThroughput({ min: 1, max: 5000, for: '15m', route: oncall });
+
   // The analytics team lands enriched orders in the warehouse; the payments team shares the topic with them.
   const analytics = new Pipeline(env, 'analytics', { owner: 'team-analytics', description: 'Orders in the warehouse', domain: 'analytics' });
   enriched.shareWith(analytics);
@@ -87,6 +102,7 @@ for (const name of ['dev', 'prod']) {
       'pk.fields': 'id',
     },
   });
+  analytics.alertOnLag({ threshold: 50_000, for: '30m', severity: 'warning' });
 
   // The analytics team's batch side: dbt every night, Airflow 3 with DAGs from Git. Credentials come from Vault.
   const vault = { name: 'vault', kind: 'ClusterSecretStore' } as const;
@@ -127,5 +143,14 @@ const gitops = new GitOps(platform, {
   flux: { dependsOn: ['strimzi', 'external-secrets'] },
 });
 gitops.application('prod').addNotification('on-sync-failed', 'slack', 'payments-alerts');
+
+// Audit: the payments team hears of every production delivery and of failures. Argo CD gets subscriptions on the prod
+// Application (catalog triggers on-deployed, on-sync-failed, on-health-degraded); Flux gets a Provider and an Alert on
+// the prod Kustomization, the Slack webhook read from a Secret key named 'address'.
+const prod = platform.environments.find((e) => e.name === 'prod')!;
+const auditSlack = Secrets.fromExternal(prod, 'audit-slack', { store: { name: 'vault', kind: 'ClusterSecretStore' }, keys: { address: 'prod/payments/audit#slack_webhook' } });
+new AuditRule(prod, 'audit', {
+  gitops, events: ['deployed', 'sync-failed', 'degraded'], to: { slack: { channel: '#payments-audit', webhook: auditSlack.envValue('address') } },
+});
 
 platform.synth();
