@@ -2,7 +2,7 @@ import { Construct, IConstruct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { DataFlowGraph, IGraphContributor } from '../../lib/graph/graph';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import { CLASSIFICATION_TAG } from '../kafka/schema';
 import { ITopic } from '../kafka/topic';
 import { addGovernanceReport } from './report';
@@ -25,10 +25,10 @@ export interface DataHandlingProps {
   readonly masks?: readonly string[];
 }
 
-const handlingSchema = z.object({
+const handlingSchema = propsSchema<DataHandlingProps>()({
   removes: z.array(z.string().min(1)).optional(),
   masks: z.array(z.string().min(1)).optional(),
-}).strict();
+});
 
 /** Anything with a node in the data-flow graph (a topic, an app, a connector). */
 interface IGraphNodeRef extends IConstruct {

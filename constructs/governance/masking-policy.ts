@@ -5,7 +5,7 @@ import { Environment } from '../../lib/platform';
 import { NameRule, objectName } from '../../lib/names';
 import { Artifacts } from '../../lib/synthesizer/artifacts';
 import { toYaml } from '../../lib/synthesizer/yaml';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { KafkaConnector } from '../kafka/connector';
 import { IKafkaPrincipal } from '../kafka/principal';
 import { Schema } from '../kafka/schema';
@@ -59,7 +59,7 @@ const rule = z.union([
   z.object({ firstN: z.number().int().min(1) }).strict(),
   z.object({ lastN: z.number().int().min(1) }).strict(),
 ]);
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<MaskingPolicyProps>()({
   topics: z.array(z.custom<ITopic>(isTopic, 'expected a Topic')).min(1).optional(),
   schema: z.custom<Schema>((v) => v instanceof Schema, 'expected a Schema').optional(),
   fields: z.array(z.string().min(1)).min(1),
@@ -68,7 +68,7 @@ const propsSchema = z.object({
   connectTransform: z.object({ type: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+(\$\w+)?$/, 'expected a fully qualified Java class name'), config: z.record(z.string(), z.string()).optional() }).strict().optional(),
   gateway: z.union([z.boolean(), z.object({ vCluster: z.string().min(1).optional(), priority: z.number().int().min(0).optional(), schemaRegistryUrl: z.string().url().optional() }).strict()]).optional(),
   name: z.string().optional(),
-}).strict();
+});
 
 /** How one reader of a masked field gets it. */
 export interface MaskingEnforcement {

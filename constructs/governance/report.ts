@@ -39,7 +39,12 @@ export function renderGovernanceReport(platform: DataPlatform): string | undefin
           parts.push(`| ${cell(t.topic.topicName)} | ${cell(f.name)} | ${cell(readerName(a.graph, r.reader))} | ${gets} | ${cell(e ? `MaskingPolicy ${e.policy.policyName} (${e.policy.ruleText}): ${e.detail}` : 'no MaskingPolicy covers the field')} |`);
         }
       }
-      if (t.readers.length === 0) parts.push(`| ${cell(t.topic.topicName)} | ${cell(t.fields.map((f) => f.name).join(', '))} | none | | |`);
+      // Readers the lineage declares that are not Kafka consumers of the topic (a dbt model reading the landed table).
+      for (const id of a.graph.readersOf(t.topic.graphNodeId).filter((r) => !t.readers.some((x) => x.reader.graphNodeId === r))) {
+        const n = a.graph.node(id)!;
+        parts.push(`| ${cell(t.topic.topicName)} | ${cell(t.fields.map((f) => f.name).join(', '))} | ${cell(`${n.kind} ${n.name}`)} | lineage only | declared as reading the data, not a Kafka consumer of the topic: check where it reads from |`);
+      }
+      if (a.graph.readersOf(t.topic.graphNodeId).length === 0) parts.push(`| ${cell(t.topic.topicName)} | ${cell(t.fields.map((f) => f.name).join(', '))} | none | | |`);
     }
     if (a.policies.length) {
       parts.push('', '### Masking policies', '', '| Policy | Topics | Fields | Rule | Exempt | Conduktor Gateway |', '| --- | --- | --- | --- | --- | --- |');
