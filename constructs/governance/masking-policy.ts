@@ -135,6 +135,10 @@ export class MaskingPolicy extends Construct {
     if (this.gateway) {
       const env = Environment.of(this);
       Artifacts.add(this, { path: `${GATEWAY_DIR}/${env.name}/${this.policyName}.yaml`, render: () => toYaml(this.interceptor()) });
+      for (const principal of this.exempt) {
+        const user = principal.kafkaUser.userName;
+        Artifacts.add(this, { path: `${GATEWAY_DIR}/${env.name}/${this.policyName}.exempt.${user}.yaml`, render: () => toYaml(this.interceptor(user)) });
+      }
     }
   }
 
@@ -201,20 +205,26 @@ export class MaskingPolicy extends Construct {
    * `metadata.scope`, `spec.pluginClass`, `spec.priority`, `spec.config`), with the `FieldLevelDataMaskingPlugin`
    * config of https://docs.conduktor.io/gateway/interceptors/data-security/data-masking (`topic` regex, `policies`
    * of `name`/`rule`/`fields`, `schemaRegistryConfig.host`).
+   *
+   * With `exemptUsername`: the same interceptor scoped to that user (`metadata.scope.username`); Conduktor's targeting
+   * lets a same-named interceptor with a narrower scope override the global one for that scope (precedence: username,
+   * group, virtual cluster, global), and this override's `topic` pattern matches no topic, so the exempt reader gets
+   * clear values through the gateway too.
    */
-  public interceptor(): Record<string, unknown> {
+  public interceptor(exemptUsername?: string): Record<string, unknown> {
     const gw = this.gateway ?? {};
     const r = gatewayRule(this.rule);
     const registry = gw.schemaRegistryUrl ?? schemasOf(this, this.topics)[0]?.registry.url;
     return {
       apiVersion: 'gateway/v2',
       kind: 'Interceptor',
-      metadata: { name: this.policyName, ...(gw.vCluster ? { scope: { vCluster: gw.vCluster } } : {}) },
+      metadata: { name: this.policyName, ...(gw.vCluster || exemptUsername ? { scope: { ...(gw.vCluster ? { vCluster: gw.vCluster } : {}), ...(exemptUsername ? { username: exemptUsername } : {}) } } : {}) },
       spec: {
         pluginClass: 'io.conduktor.gateway.interceptor.FieldLevelDataMaskingPlugin',
         priority: gw.priority ?? 100,
         config: {
-          topic: `^(${this.topics.map((t) => t.topicName.replace(/\./g, '\\.')).join('|')})$`,
+          // An exempt user's override matches no topic ('^$': topic names are never empty), so nothing is masked for it.
+          topic: exemptUsername ? '^$' : `^(${this.topics.map((t) => t.topicName.replace(/\./g, '\\.')).join('|')})$`,
           ...(registry ? { schemaRegistryConfig: { host: registry } } : {}),
           // A rule the plugin cannot express gets no policy (the report says so): the interceptor then masks nothing.
           policies: typeof r === 'string' ? [] : [{ name: `${this.policyName} (${this.ruleText})`, rule: r, fields: [...this.fields] }],

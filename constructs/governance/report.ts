@@ -50,7 +50,7 @@ export function renderGovernanceReport(platform: DataPlatform): string | undefin
       parts.push('', '### Masking policies', '', '| Policy | Topics | Fields | Rule | Exempt | Conduktor Gateway |', '| --- | --- | --- | --- | --- | --- |');
       for (const p of a.policies) {
         const exempt = p.exempt.map((x) => readerName(a.graph, x)).join(', ');
-        const gw = p.gateway ? `${GATEWAY_DIR}/${env.name}/${p.policyName}.yaml` : 'not used';
+        const gw = p.gateway ? [`${GATEWAY_DIR}/${env.name}/${p.policyName}.yaml`, ...p.exempt.map((x) => `exempt ${x.kafkaUser.userName}: ${p.policyName}.exempt.${x.kafkaUser.userName}.yaml`)].join(', ') : 'not used';
         parts.push(`| ${cell(p.policyName)} | ${cell(p.topics.map((t) => t.topicName).join(', '))} | ${cell(p.fields.join(', '))} | ${p.ruleText} | ${cell(exempt || 'none')} | ${cell(gw)} |`);
       }
     }

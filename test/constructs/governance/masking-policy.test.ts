@@ -98,6 +98,11 @@ describe('MaskingPolicy', () => {
       },
     });
     expect(new RegExp((parse(file) as any).spec.config.topic).test('payments.orders.v1')).toBe(true);
+    // The exempt reader gets a same-named interceptor scoped to its user that matches no topic (it overrides the global one).
+    const exempt = parse(s.files.get('gateway/prod/mask-card.exempt.enricher.yaml')!) as any;
+    expect(exempt.metadata).toEqual({ name: 'mask-card', scope: { vCluster: 'analytics', username: 'enricher' } });
+    expect(exempt.spec.config.topic).toBe('^$');
+    expect(['payments.orders.v1', 'payments.orders-enriched.v1'].some((t) => new RegExp(exempt.spec.config.topic).test(t))).toBe(false);
   });
 
   it('refuses both topics and schema, and an unknown rule', () => {
