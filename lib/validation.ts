@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { AggregateDataOpsError, ValidationError } from './errors';
+import { recordCreationSite } from './policy/source';
 
 /**
  * Props validation for constructs.
@@ -53,12 +54,18 @@ export function propsSchema<T>() {
   return <S extends z.ZodRawShape>(shape: S & ShapeCheck<T, S> & MissingKeys<T, S>): z.ZodObject<S, z.core.$strict> => z.strictObject(shape as S);
 }
 
+/** A zod check that a value is an instance of a class (also one with a private constructor). */
+export function instanceOf<T>(cls: { readonly prototype: T }, name: string): z.ZodCustom<T, T> {
+  return z.custom<T>((v) => typeof v === 'object' && v !== null && cls.prototype !== undefined && Object.prototype.isPrototypeOf.call(cls.prototype, v), `must be a ${name}`);
+}
+
 /**
  * Checks construct props against a zod schema and returns the parsed value.
  * On failure, throws a ValidationError per problem that names the construct path and the field; unknown keys
  * (at any depth) are errors with the closest known key suggested.
  */
 export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S, props: unknown): z.output<S> {
+  recordCreationSite(scope); // where the user created the construct, for policy findings (SARIF)
   const result = schema.safeParse(props);
   const unknown: UnknownKey[] = [];
   findUnknownKeys(schema, props, [], unknown);

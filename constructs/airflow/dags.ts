@@ -3,14 +3,13 @@ import * as path from 'node:path';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import { ConfigMap, contentHash } from '../k8s/config-map';
 import { ContainerSpec, EnvValue, MountSpec } from '../k8s/container';
-import { NetworkPeer, NetworkPort, NetworkRule } from '../k8s/network-policy';
-import { ResourceRequirements } from '../k8s/resources';
+import { NetworkPeer, NetworkPort, NetworkRule, networkRulesSchema } from '../k8s/network-policy';
+import { ResourceRequirements, resourceRequirementsSchema } from '../k8s/resources';
 import { Volume } from '../k8s/volumes';
-import { instanceOf } from '../k8s/workload';
-import { SecretValue } from '../secrets/reference';
+import { SecretValue, secretValueSchema } from '../secrets/reference';
 
 /** Where Airflow containers see the DAGs (the official chart's `{{ airflowHome }}/dags`). */
 export const DAGS_MOUNT = '/opt/airflow/dags';
@@ -65,18 +64,18 @@ export interface GitDagsOptions {
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 const SSH_URL = /^(ssh:\/\/|[A-Za-z0-9._-]+@[^:]+:)/;
 
-const gitSchema = z.object({
+const gitSchema = propsSchema<GitDagsOptions>()({
   repo: z.string().regex(/^(https:\/\/\S+|ssh:\/\/\S+|[A-Za-z0-9._-]+@[^:\s]+:\S+)$/, "must be an https:// URL, an ssh:// URL or 'git@host:org/repo.git' (plain http and file URLs are refused)"),
   ref: z.string().regex(/^[^\s~^:?*[\\]+$/, 'is not a git branch, tag or commit').optional(),
   subPath: z.string().regex(/^(?!\/)(?!.*\.\.)[^\s]*$/, 'must be a relative path inside the repository').optional(),
   period: z.string().regex(GO_DURATION, "must be a Go duration such as '60s' or '5m'").optional(),
   depth: z.number().int().min(0).optional(),
-  credentials: z.object({ username: z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'must be a SecretValue'), password: z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'must be a SecretValue') }).optional(),
-  sshKey: z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'must be a SecretValue').optional(),
+  credentials: z.strictObject({ username: secretValueSchema(), password: secretValueSchema() }).optional(),
+  sshKey: secretValueSchema().optional(),
   knownHosts: z.string().min(1).optional(),
-  egress: z.array(z.object({ peer: instanceOf(NetworkPeer, 'NetworkPeer'), ports: z.array(instanceOf(NetworkPort, 'NetworkPort')).optional() })).optional(),
+  egress: networkRulesSchema.optional(),
   image: z.string().regex(/^\S+$/).optional(),
-  resources: z.unknown().optional(),
+  resources: resourceRequirementsSchema.optional(),
 }).superRefine((o, ctx) => {
   const ssh = SSH_URL.test(o.repo);
   if (o.sshKey && !ssh) ctx.addIssue({ code: 'custom', path: ['sshKey'], message: 'needs an SSH repository URL (git@host:org/repo.git or ssh://...)' });
@@ -89,6 +88,10 @@ export interface DirectoryDagsOptions {
   /** File names to leave out (matched against the relative path). @default - hidden files and __pycache__ */
   readonly exclude?: readonly RegExp[];
 }
+
+const directorySchema = propsSchema<DirectoryDagsOptions>()({
+  exclude: z.array(z.instanceof(RegExp, { message: 'must be a RegExp' })).optional(),
+});
 
 /**
  * Where Airflow reads the DAGs from: a Git repository kept in sync by git-sync v4 ({@link fromGit}), or a local
@@ -118,7 +121,7 @@ class GitDags extends Dags {
   }
 
   public bind(scope: Construct, namePrefix: string): DagsBinding {
-    const o = validateProps(scope, z.object({ dags: gitSchema }), { dags: this.options }).dags as GitDagsOptions;
+    const o = validateProps(scope, z.strictObject({ dags: gitSchema }), { dags: this.options }).dags as GitDagsOptions;
     const ssh = SSH_URL.test(o.repo);
     const volumes: Volume[] = [Volume.emptyDir('dags')];
     const mounts: MountSpec[] = [{ volume: 'dags', path: '/git' }];
@@ -177,6 +180,7 @@ class DirectoryDags extends Dags {
   }
 
   public bind(scope: Construct, namePrefix: string): DagsBinding {
+    validateProps(scope, z.strictObject({ dags: directorySchema }), { dags: this.options });
     const root = path.resolve(this.directory);
     if (!fs.existsSync(root) || !fs.statSync(root).isDirectory()) {
       throw new ValidationError(scope, 'dags', `DAG folder '${this.directory}' (${root}) does not exist or is not a folder`);

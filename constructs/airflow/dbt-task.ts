@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { instanceOf, propsSchema } from '../../lib/validation';
 import { DbtJob } from '../dbt/job';
-import { instanceOf } from '../k8s/workload';
 
 /** Options of {@link Airflow.dbtTask}. */
 export interface AirflowDbtTaskOptions {
@@ -30,7 +30,7 @@ export interface AirflowDbtTask {
 const AIRFLOW_ID = /^[A-Za-z0-9_.-]{1,250}$/;
 
 /** zod schema of {@link AirflowDbtTaskOptions}. */
-export const dbtTaskSchema = z.object({
+export const dbtTaskSchema = propsSchema<AirflowDbtTaskOptions>()({
   dagId: z.string().regex(AIRFLOW_ID, "is not an Airflow id (letters, digits, '_', '-', '.')"),
   taskId: z.string().regex(AIRFLOW_ID, "is not an Airflow id (letters, digits, '_', '-', '.')"),
   job: instanceOf(DbtJob, 'DbtJob (from project.job())'),

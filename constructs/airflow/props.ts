@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { EnvValue } from '../k8s/container';
-import { NetworkPeer, NetworkPort, NetworkRule } from '../k8s/network-policy';
+import { instanceOf, propsSchema } from '../../lib/validation';
+import { EnvValue, envSchema } from '../k8s/container';
+import { NetworkRule, networkRulesSchema } from '../k8s/network-policy';
 import { ResourceRequirements, resourceRequirementsSchema } from '../k8s/resources';
-import { instanceOf } from '../k8s/workload';
-import { SecretValue } from '../secrets/reference';
+import { SecretValue, secretValueSchema } from '../secrets/reference';
 import { Dags } from './dags';
 
 /** The executors this construct deploys. */
@@ -72,10 +72,14 @@ export interface AirflowProps {
   readonly replicas?: AirflowReplicas;
   /**
    * Extra Airflow configuration as `{ section: { key: value } }`, emitted as `AIRFLOW__SECTION__KEY` variables.
-   * Never put secrets here (use `env` with SecretValues). @default - none
+   * Secret settings (passwords, tokens, connection URLs) are SecretValues (`secret.envValue(key)`), rendered as
+   * `secretKeyRef`; a plain value for a key that looks secret is refused. @default - none
    */
-  readonly config?: Readonly<Record<string, Readonly<Record<string, string>>>>;
-  /** Extra environment variables of every Airflow container. @default - none */
+  readonly config?: Readonly<Record<string, Readonly<Record<string, string | SecretValue>>>>;
+  /**
+   * Extra environment variables of every Airflow container: plain values, or SecretValues (rendered as
+   * `secretKeyRef`) for anything secret. @default - none
+   */
   readonly env?: Readonly<Record<string, EnvValue>>;
   /** Where the metadata database is. @default - TCP 5432 to any IPv4 address */
   readonly databaseEgress?: readonly NetworkRule[];
@@ -91,12 +95,12 @@ export interface AirflowProps {
   readonly name?: string;
 }
 
-const ruleArray = z.array(z.object({ peer: instanceOf(NetworkPeer, 'NetworkPeer'), ports: z.array(instanceOf(NetworkPort, 'NetworkPort')).optional() }));
-const secretValue = (what: string) => z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), `must be a SecretValue (secret.envValue(key)): the ${what} never goes to Git`);
+const secretValue = (what: string) => secretValueSchema(`must be a SecretValue (secret.envValue(key)): the ${what} never goes to Git`);
 const replicas = z.number().int().min(0).optional();
+const CONFIG_NAME = /^[a-z][a-z0-9_]*$/;
 
 /** zod schema of {@link AirflowProps}. */
-export const airflowPropsSchema = z.object({
+export const airflowPropsSchema = propsSchema<AirflowProps>()({
   version: z.string().regex(/^(2\.(7|8|9|10|11)|3\.[0-9]+)\.[0-9]+([a-z0-9.+-]*)?$/, 'must be an Airflow version 2.7.0 or later (e.g. 3.1.3)').optional(),
   image: z.string().regex(/^\S+$/, 'must not contain spaces').optional(),
   executor: z.enum(['KubernetesExecutor', 'CeleryExecutor', 'LocalExecutor'], { message: "must be 'KubernetesExecutor', 'CeleryExecutor' or 'LocalExecutor'" }),
@@ -107,19 +111,20 @@ export const airflowPropsSchema = z.object({
   redisPassword: secretValue('Redis password').optional(),
   dags: instanceOf(Dags, 'Dags (Dags.fromGit or Dags.fromDirectory)'),
   standaloneDagProcessor: z.boolean().optional(),
-  resources: z.object({
+  resources: propsSchema<AirflowResources>()({
     scheduler: resourceRequirementsSchema.optional(), apiServer: resourceRequirementsSchema.optional(),
     dagProcessor: resourceRequirementsSchema.optional(), triggerer: resourceRequirementsSchema.optional(),
     workers: resourceRequirementsSchema.optional(), redis: resourceRequirementsSchema.optional(), migrations: resourceRequirementsSchema.optional(),
-  }).strict().optional(),
-  replicas: z.object({ apiServer: replicas, scheduler: replicas, dagProcessor: replicas, triggerer: replicas, workers: replicas }).strict().optional(),
-  config: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'is not an Airflow config section (lower-case, e.g. core)'),
-    z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'is not an Airflow config key (lower-case, e.g. parallelism)'), z.string())).optional(),
-  env: z.record(z.string(), z.unknown()).optional(),
-  databaseEgress: ruleArray.optional(),
-  taskEgress: ruleArray.optional(),
-  apiServerIngress: ruleArray.optional(),
-  kubernetesApiEgress: ruleArray.optional(),
+  }).optional(),
+  replicas: propsSchema<AirflowReplicas>()({ apiServer: replicas, scheduler: replicas, dagProcessor: replicas, triggerer: replicas, workers: replicas }).optional(),
+  config: z.record(z.string().regex(CONFIG_NAME, 'is not an Airflow config section (lower-case, e.g. core)'),
+    z.record(z.string().regex(CONFIG_NAME, 'is not an Airflow config key (lower-case, e.g. parallelism)'),
+      z.union([z.string(), secretValueSchema()], { error: 'must be a string or a SecretValue (secret.envValue(key))' }))).optional(),
+  env: envSchema.optional(),
+  databaseEgress: networkRulesSchema.optional(),
+  taskEgress: networkRulesSchema.optional(),
+  apiServerIngress: networkRulesSchema.optional(),
+  kubernetesApiEgress: networkRulesSchema.optional(),
   webserverConfig: z.string().min(1).optional(),
   name: z.string().optional(),
 }).superRefine((p, ctx) => {
@@ -133,9 +138,9 @@ export const airflowPropsSchema = z.object({
     ctx.addIssue({ code: 'custom', path: ['jwtSecret'], message: 'only applies to Airflow 3' });
   }
   for (const section of Object.keys(p.config ?? {})) {
-    for (const key of Object.keys(p.config![section])) {
-      if (/(secret|password|fernet|sql_alchemy_conn|broker_url|result_backend|token)/.test(key)) {
-        ctx.addIssue({ code: 'custom', path: ['config', section, key], message: 'looks like a secret: pass it in env as a SecretValue (AIRFLOW__SECTION__KEY) instead' });
+    for (const [key, value] of Object.entries(p.config![section])) {
+      if (/(secret|password|fernet|sql_alchemy_conn|broker_url|result_backend|token)/.test(key) && !SecretValue.isSecretValue(value)) {
+        ctx.addIssue({ code: 'custom', path: ['config', section, key], message: 'looks like a secret: pass a SecretValue (secret.envValue(key)), rendered as a secretKeyRef, never a plain value' });
       }
     }
   }

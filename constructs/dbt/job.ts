@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { toKubernetesName, validateName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import { ContainerSpec, EnvValue } from '../k8s/container';
 import { CronJob } from '../k8s/cron-job';
 import { cronSchema, timeZoneSchema } from '../k8s/cron';
@@ -54,7 +54,7 @@ export interface DbtJobProps extends DbtJobOptions {
 const COMMANDS = ['build', 'run', 'test', 'seed', 'snapshot', 'source freshness'] as const;
 const SELECTOR = /^[^\s'"`$;|&<>\\]+$/;
 
-const schema = z.object({
+const schema = propsSchema<DbtJobProps>()({
   command: z.enum(COMMANDS, { message: `must be one of ${COMMANDS.map((c) => `'${c}'`).join(', ')}` }),
   select: z.array(z.string().regex(SELECTOR, 'is not a dbt selector (no spaces or shell characters)')).min(1).optional(),
   exclude: z.array(z.string().regex(SELECTOR, 'is not a dbt selector (no spaces or shell characters)')).min(1).optional(),
@@ -68,7 +68,8 @@ const schema = z.object({
   backoffLimit: z.number().int().min(0).optional(),
   resources: resourceRequirementsSchema.optional(),
   name: z.string().optional(),
-  project: z.unknown(),
+  // A structural check: job.ts cannot load project.ts (which loads this file) when the schema is built.
+  project: z.custom<DbtProject>((v) => typeof v === 'object' && v !== null && typeof (v as DbtProject).job === 'function' && '_profile' in v, 'must be a DbtProject'),
 }).superRefine((p, ctx) => {
   if (p.fullRefresh && !['build', 'run', 'seed'].includes(p.command)) {
     ctx.addIssue({ code: 'custom', path: ['fullRefresh'], message: `'dbt ${p.command}' has no --full-refresh (only build, run and seed)` });

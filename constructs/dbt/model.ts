@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { propsSchema } from '../../lib/validation';
 
 /**
  * Anything that is a node of the data-flow graph (lib/graph): a Topic (`topic:<cluster>/<name>`), a dbt model
@@ -46,9 +47,14 @@ export interface DbtModelInfo extends IDatasetRef {
 }
 
 /** zod schema of {@link DbtModelOptions}. */
-export const dbtModelOptionsSchema = z.object({
-  reads: z.array(z.union([z.string().min(1), z.object({ graphNodeId: z.string().min(1) }).loose()])).optional(),
-  writes: z.array(z.union([z.string().min(1), z.object({ graphNodeId: z.string().min(1) }).loose()])).optional(),
+const datasetRef = z.union([
+  z.string().min(1),
+  z.custom<IDatasetRef>((v) => typeof v === 'object' && v !== null && typeof (v as IDatasetRef).graphNodeId === 'string' && (v as IDatasetRef).graphNodeId.length > 0),
+], { error: 'must be a graph node id or an object with a graphNodeId (a Topic, a dbt model)' });
+
+export const dbtModelOptionsSchema = propsSchema<DbtModelOptions>()({
+  reads: z.array(datasetRef).optional(),
+  writes: z.array(datasetRef).optional(),
   description: z.string().optional(),
 });
 

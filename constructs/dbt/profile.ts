@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { toYaml } from '../../lib/synthesizer/yaml';
+import { propsSchema } from '../../lib/validation';
 import { SecretValue } from '../secrets/reference';
 
 /** A value of a dbt output: plain settings, or a Secret key for anything sensitive. */
@@ -37,7 +38,7 @@ export const SENSITIVE_FIELD = /(pass(word|phrase)?|secret|token|private_?key|ke
 const IDENT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** zod schema of {@link DbtProfile}. */
-export const dbtProfileSchema = z.object({
+export const dbtProfileSchema = propsSchema<DbtProfile>()({
   name: z.string().regex(IDENT, 'is not a dbt profile name (letters, digits, _ and -)'),
   outputs: z.record(
     z.string().regex(IDENT, 'is not a dbt target name (letters, digits, _ and -)'),

@@ -3,11 +3,10 @@ import { DataFlowGraph, IGraphContributor } from '../../lib/graph/graph';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { objectName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import { ConfigMap } from '../k8s/config-map';
-import { EnvValue } from '../k8s/container';
-import { instanceOf } from '../k8s/workload';
-import { NetworkPeer, NetworkPort, NetworkRule } from '../k8s/network-policy';
+import { EnvValue, envSchema } from '../k8s/container';
+import { NetworkRule, networkRulesSchema } from '../k8s/network-policy';
 import { ResourceRequirements, resourceRequirementsSchema } from '../k8s/resources';
 import { DbtJob, DbtJobOptions } from './job';
 import { graphNodeIdOf, DBT_MODEL_NAME, DbtModelInfo, DbtModelOptions, dbtModelOptionsSchema } from './model';
@@ -43,7 +42,11 @@ export interface DbtProjectProps {
   readonly packagesEgress?: readonly NetworkRule[];
   /** Network access of the Jobs to the warehouse (besides DNS). @default - none */
   readonly egress?: readonly NetworkRule[];
-  /** Extra environment variables of every Job. @default - none */
+  /**
+   * Extra environment variables of every Job: plain values, or SecretValues (`secret.envValue(key)`, rendered as
+   * `secretKeyRef`) for anything secret (warehouse credentials belong in the profile as SecretValues).
+   * @default - none
+   */
   readonly env?: Readonly<Record<string, EnvValue>>;
   /** CPU and memory of every Job. @default { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '1Gi' } } */
   readonly resources?: ResourceRequirements;
@@ -53,7 +56,7 @@ export interface DbtProjectProps {
   readonly name?: string;
 }
 
-const schema = z.object({
+const schema = propsSchema<DbtProjectProps>()({
   image: z.string().min(1).regex(/^\S+$/, 'must not contain spaces'),
   adapter: z.string().regex(/^[a-z0-9_-]+$/, 'is not an adapter name such as postgres').optional(),
   projectDir: z.string().regex(/^\/\S*$/, 'must be an absolute path').optional(),
@@ -61,9 +64,9 @@ const schema = z.object({
   target: z.string().optional(),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
   packages: z.boolean().optional(),
-  packagesEgress: z.array(z.object({ peer: instanceOf(NetworkPeer, 'NetworkPeer'), ports: z.array(instanceOf(NetworkPort, 'NetworkPort')).optional() })).optional(),
-  egress: z.array(z.object({ peer: instanceOf(NetworkPeer, 'NetworkPeer'), ports: z.array(instanceOf(NetworkPort, 'NetworkPort')).optional() })).optional(),
-  env: z.record(z.string(), z.unknown()).optional(),
+  packagesEgress: networkRulesSchema.optional(),
+  egress: networkRulesSchema.optional(),
+  env: envSchema.optional(),
   resources: resourceRequirementsSchema.optional(),
   user: z.number().int().min(1, 'must not be 0 (root)').optional(),
   name: z.string().optional(),

@@ -5,7 +5,7 @@ import { NameRule, toKubernetesName, validateName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
 import { ArtifactContext } from '../../lib/synthesizer/artifacts';
 import { KubeObject } from '../../lib/synthesizer/manifest';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { ApplicationSet } from '../imports/argocd-argoproj.io';
 import { ENVIRONMENT_LABEL } from './application';
 import { ArgoCdCluster, argoCdClusterSchema, clusterOf, sameCluster } from './argocd-cluster';
@@ -29,12 +29,12 @@ export interface ArgoCdApplicationSetProps extends ArgoCdSourceProps {
   readonly clusters?: { readonly [environment: string]: ArgoCdCluster };
 }
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<ArgoCdApplicationSetProps>()({
   ...argoCdSourceSchemaShape,
   environments: z.array(z.instanceof(Environment)).min(1, { message: 'give at least one environment' }),
   name: z.string().optional(),
   clusters: z.record(z.string(), argoCdClusterSchema).optional(),
-}).strict();
+});
 
 /**
  * One Argo CD ApplicationSet instead of an Application per environment: a Git directory generator over

@@ -5,7 +5,7 @@ import { NameRule, toKubernetesName, validateName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
 import { ArtifactContext } from '../../lib/synthesizer/artifacts';
 import { KubeObject } from '../../lib/synthesizer/manifest';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { Application } from '../imports/argocd-argoproj.io';
 import { clusterOf } from './argocd-cluster';
 import { renderSyncPolicy } from './argocd-sync-policy';
@@ -28,12 +28,12 @@ export interface ArgoCdApplicationProps extends ArgoCdSourceProps {
   readonly notifications?: readonly NotificationSubscription[];
 }
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<ArgoCdApplicationProps>()({
   ...argoCdSourceSchemaShape,
   environment: z.instanceof(Environment),
   name: z.string().optional(),
   notifications: z.array(z.any()).optional(),
-}).strict();
+});
 
 /**
  * An Argo CD Application that makes a cluster follow one environment's manifests: a directory source

@@ -4,7 +4,7 @@ import { NameRule, toKubernetesName, validateName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
 import { ArtifactContext } from '../../lib/synthesizer/artifacts';
 import { KubeObject } from '../../lib/synthesizer/manifest';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { GitRepository, GitRepositorySpecRef } from '../imports/flux-source.toolkit.fluxcd.io';
 import { BOOTSTRAP_DIR, BOOTSTRAP_LABELS, BootstrapObject, compact, goDuration } from './bootstrap-object';
@@ -58,7 +58,7 @@ const refSchema = z.object({
   commit: z.string().regex(/^[0-9a-f]{7,40}$/, { message: 'must be a commit SHA' }).optional(),
 }).strict().refine((r) => Object.keys(r).length > 0, { message: 'give a branch, tag, semver, name or commit' });
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<FluxGitRepositoryProps>()({
   repoURL: repoUrlSchema,
   targetRevision: z.string().min(1).optional(),
   ref: refSchema.optional(),
@@ -69,7 +69,7 @@ const propsSchema = z.object({
   path: repositoryPathSchema.optional(),
   manifestsOnly: z.boolean().optional(),
   environment: z.instanceof(Environment).optional(),
-}).strict();
+});
 
 /**
  * A Flux `GitRepository` (source.toolkit.fluxcd.io/v1) for the repository the platform is committed to. By default

@@ -5,7 +5,7 @@ import { NameRule, toKubernetesName, validateName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
 import { ArtifactContext } from '../../lib/synthesizer/artifacts';
 import { KubeObject } from '../../lib/synthesizer/manifest';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { Kustomization, KustomizationSpecDeletionPolicy, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.toolkit.fluxcd.io';
 import { ENVIRONMENT_LABEL } from './application';
@@ -76,7 +76,7 @@ export interface FluxKustomizationProps {
   readonly deletionPolicy?: FluxDeletionPolicy;
 }
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<FluxKustomizationProps>()({
   environment: z.instanceof(Environment),
   source: z.instanceof(FluxGitRepository),
   path: repositoryPathSchema.optional(),
@@ -93,7 +93,7 @@ const propsSchema = z.object({
   dependsOn: z.array(z.union([z.string().regex(/^([a-z0-9-]+\/)?[a-z0-9][a-z0-9.-]*$/, { message: "must be 'name' or 'namespace/name'" }), z.custom<FluxKustomization>((v) => v instanceof FluxKustomization)])).optional(),
   serviceAccountName: z.string().optional(),
   deletionPolicy: z.enum(FluxDeletionPolicy).optional(),
-}).strict();
+});
 
 /**
  * A Flux `Kustomization` (kustomize.toolkit.fluxcd.io/v1) that applies one environment's manifests from a

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DataOpsError, ValidationError } from '../../lib/errors';
 import { NameRule, validateName } from '../../lib/names';
 import { DataPlatform, Environment } from '../../lib/platform';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { ArgoCdApplication } from './application';
 import { ArgoCdApplicationSet } from './application-set';
@@ -106,7 +106,7 @@ export interface GitOpsProps {
   readonly flux?: GitOpsFluxOptions;
 }
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<GitOpsProps>()({
   repoURL: repoUrlSchema,
   targetRevision: z.string().min(1).optional(),
   tool: z.enum(['argocd', 'flux', 'both']),
@@ -136,7 +136,7 @@ const propsSchema = z.object({
     serviceAccountName: z.string().optional(),
     deletionPolicy: z.enum(FluxDeletionPolicy).optional(),
   }).strict().optional(),
-}).strict();
+});
 
 /**
  * Makes clusters follow the platform's output in Git, with Argo CD, Flux or both: per environment, the objects

@@ -5,7 +5,7 @@ import { NameRule, toKubernetesName, validateName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
 import { ArtifactContext } from '../../lib/synthesizer/artifacts';
 import { apiGroupOf, KubeObject } from '../../lib/synthesizer/manifest';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { AppProject } from '../imports/argocd-argoproj.io';
 import { ArgoCdCluster, argoCdClusterSchema, clusterOf } from './argocd-cluster';
 import { BOOTSTRAP_DIR, BOOTSTRAP_LABELS, BootstrapObject, compact } from './bootstrap-object';
@@ -65,7 +65,7 @@ export interface ArgoCdProjectProps {
 
 const groupKindSchema = z.object({ group: z.string(), kind: z.string().min(1) }).strict();
 const clusterResourceSchema = groupKindSchema.extend({ name: z.string().min(1).optional() });
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<ArgoCdProjectProps>()({
   environments: z.array(z.instanceof(Environment)).min(1, { message: 'give at least one environment' }),
   sourceRepos: z.array(z.string().min(1)).min(1, { message: 'give at least one source repository' }),
   name: z.string().optional(),
@@ -77,7 +77,7 @@ const propsSchema = z.object({
   namespaceResourceWhitelist: z.array(groupKindSchema).optional(),
   clusterResourceWhitelist: z.array(clusterResourceSchema).optional(),
   restrictClusterResourceNames: z.boolean().optional(),
-}).strict();
+});
 
 /**
  * An Argo CD AppProject that confines the Applications of one or more environments to what the code declares:

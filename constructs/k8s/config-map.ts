@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { objectName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 
 /** Props of {@link ConfigMap}. */
 export interface ConfigMapProps {
@@ -16,7 +16,7 @@ export interface ConfigMapProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-const schema = z.object({
+const schema = propsSchema<ConfigMapProps>()({
   name: z.string().optional(),
   data: z.record(z.string().regex(/^[-._a-zA-Z0-9]+$/, "ConfigMap keys use letters, digits, '-', '_' or '.'"), z.string()),
   annotations: z.record(z.string(), z.string()).optional(),

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { z } from 'zod';
+import { propsSchema } from '../../lib/validation';
 import { SecretValue } from '../secrets/reference';
 import { ResourceRequirements, resourceRequirementsSchema } from './resources';
 
@@ -61,12 +62,10 @@ export interface MountSpec {
 }
 
 /**
- * One container. Secure by default: runs as non-root with a read-only root filesystem, no privilege
- * escalation, every Linux capability dropped, and CPU/memory requests and limits.
+ * What runs in a container and how it is checked, without its name, ports and mounts: the settings a
+ * higher-level construct (a StreamingApp) passes through to its main container.
  */
-export interface ContainerSpec {
-  /** Container name (RFC 1123 label). */
-  readonly name: string;
+export interface ContainerSettings {
   /** Image reference, preferably pinned by tag or digest. */
   readonly image: string;
   /** Entrypoint. @default - the image's ENTRYPOINT */
@@ -77,8 +76,6 @@ export interface ContainerSpec {
   readonly workingDir?: string;
   /** Environment variables, in order. @default - none */
   readonly env?: Readonly<Record<string, EnvValue>>;
-  /** Ports the container listens on. @default - none */
-  readonly ports?: readonly ContainerPortSpec[];
   /** CPU and memory. @default - see {@link DEFAULT_RESOURCES} */
   readonly resources?: ResourceRequirements;
   /** @default - none */
@@ -87,8 +84,6 @@ export interface ContainerSpec {
   readonly livenessProbe?: ProbeSpec;
   /** @default - none */
   readonly startupProbe?: ProbeSpec;
-  /** Volumes mounted into the container. @default - none */
-  readonly mounts?: readonly MountSpec[];
   /**
    * Directories that must be writable despite the read-only root filesystem: each gets an emptyDir volume.
    * @default ['/tmp']
@@ -104,57 +99,80 @@ export interface ContainerSpec {
   readonly group?: number;
 }
 
+/**
+ * One container. Secure by default: runs as non-root with a read-only root filesystem, no privilege
+ * escalation, every Linux capability dropped, and CPU/memory requests and limits.
+ */
+export interface ContainerSpec extends ContainerSettings {
+  /** Container name (RFC 1123 label). */
+  readonly name: string;
+  /** Ports the container listens on. @default - none */
+  readonly ports?: readonly ContainerPortSpec[];
+  /** Volumes mounted into the container. @default - none */
+  readonly mounts?: readonly MountSpec[];
+}
+
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const ABSOLUTE_PATH = /^\/[^\0]*$/;
 const seconds = (min: number) => z.number().int().min(min);
 const port = z.number().int().min(1).max(65535);
 
-const probeSchema = z.object({
-  httpGet: z.object({ path: z.string().startsWith('/'), port, scheme: z.enum(['HTTP', 'HTTPS']).optional() }).strict().optional(),
-  tcpSocket: z.object({ port }).strict().optional(),
-  exec: z.object({ command: z.array(z.string()).min(1) }).strict().optional(),
+/** zod schema of {@link ProbeSpec}. */
+export const probeSchema = propsSchema<ProbeSpec>()({
+  httpGet: z.strictObject({ path: z.string().startsWith('/'), port, scheme: z.enum(['HTTP', 'HTTPS']).optional() }).optional(),
+  tcpSocket: z.strictObject({ port }).optional(),
+  exec: z.strictObject({ command: z.array(z.string()).min(1) }).optional(),
   initialDelaySeconds: seconds(0).optional(),
   periodSeconds: seconds(1).optional(),
   timeoutSeconds: seconds(1).optional(),
   failureThreshold: seconds(1).optional(),
   successThreshold: seconds(1).optional(),
-}).strict().refine((p) => [p.httpGet, p.tcpSocket, p.exec].filter(Boolean).length === 1, 'set exactly one of httpGet, tcpSocket or exec');
+}).refine((p) => [p.httpGet, p.tcpSocket, p.exec].filter(Boolean).length === 1, 'set exactly one of httpGet, tcpSocket or exec');
 
-const envValueSchema = z.union([
+/** zod schema of an {@link EnvValue}. */
+export const envValueSchema = z.union([
   z.string(),
   z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'must be a string, a SecretValue (secret.envValue(key)) or { fieldPath }'),
-  z.object({ fieldPath: z.string().min(1) }).strict(),
-]);
+  propsSchema<FieldRef>()({ fieldPath: z.string().min(1) }),
+], { message: 'must be a string, a SecretValue (secret.envValue(key)) or { fieldPath }' });
 
-/** zod schema of {@link ContainerSpec}. */
-export const containerSpecSchema = z.object({
-  name: z.string().max(63).regex(DNS_LABEL, "use lower-case letters, digits and '-'"),
+/** zod schema of environment variables (name → {@link EnvValue}). */
+export const envSchema = z.record(z.string().regex(ENV_NAME, 'is not a valid environment variable name'), envValueSchema);
+
+/** zod shape of {@link ContainerSettings}. */
+export const containerSettingsShape = {
   image: z.string().min(1).regex(/^\S+$/, 'must not contain spaces'),
   command: z.array(z.string()).optional(),
   args: z.array(z.string()).optional(),
   workingDir: z.string().regex(ABSOLUTE_PATH, 'must be an absolute path').optional(),
-  env: z.record(z.string().regex(ENV_NAME, 'is not a valid environment variable name'), envValueSchema).optional(),
-  ports: z.array(z.object({
-    name: z.string().max(15).regex(DNS_LABEL, "use at most 15 lower-case letters, digits and '-'"),
-    port,
-    protocol: z.enum(['TCP', 'UDP']).optional(),
-  }).strict()).optional(),
+  env: envSchema.optional(),
   resources: resourceRequirementsSchema.optional(),
   readinessProbe: probeSchema.optional(),
   livenessProbe: probeSchema.optional(),
   startupProbe: probeSchema.optional(),
-  mounts: z.array(z.object({
-    volume: z.string().min(1),
-    path: z.string().regex(ABSOLUTE_PATH, 'must be an absolute path'),
-    readOnly: z.boolean().optional(),
-    subPath: z.string().min(1).optional(),
-  }).strict()).optional(),
   writableDirs: z.array(z.string().regex(ABSOLUTE_PATH, 'must be an absolute path')).optional(),
   imagePullPolicy: z.enum(['Always', 'IfNotPresent', 'Never']).optional(),
   user: z.number().int().min(1, 'must not be 0 (root)').optional(),
   group: z.number().int().min(0).optional(),
-}).strict();
+};
+
+/** zod schema of {@link ContainerSpec}. */
+export const containerSpecSchema = propsSchema<ContainerSpec>()({
+  ...containerSettingsShape,
+  name: z.string().max(63).regex(DNS_LABEL, "use lower-case letters, digits and '-'"),
+  ports: z.array(propsSchema<ContainerPortSpec>()({
+    name: z.string().max(15).regex(DNS_LABEL, "use at most 15 lower-case letters, digits and '-'"),
+    port,
+    protocol: z.enum(['TCP', 'UDP']).optional(),
+  })).optional(),
+  mounts: z.array(propsSchema<MountSpec>()({
+    volume: z.string().min(1),
+    path: z.string().regex(ABSOLUTE_PATH, 'must be an absolute path'),
+    readOnly: z.boolean().optional(),
+    subPath: z.string().min(1).optional(),
+  })).optional(),
+});
 
 /** Converts a probe to cdk8s-plus-27 (used inside constructs/k8s only). */
 export function toKplusProbe(p: ProbeSpec): kplus.Probe {

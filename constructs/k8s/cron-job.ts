@@ -4,8 +4,9 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { cronSchema, timeZoneSchema, toCron } from './cron';
-import { JobRunProps, jobRunPropsSchema, kplusJobRun } from './job';
-import { WorkloadProps, workloadPropsSchema, Workload } from './workload';
+import { propsSchema } from '../../lib/validation';
+import { JobRunProps, jobRunPropsShape, kplusJobRun } from './job';
+import { WorkloadProps, workloadPropsShape, Workload } from './workload';
 
 /** Props of {@link CronJob}. */
 export interface CronJobProps extends WorkloadProps, JobRunProps {
@@ -25,7 +26,9 @@ export interface CronJobProps extends WorkloadProps, JobRunProps {
   readonly suspend?: boolean;
 }
 
-const schema = workloadPropsSchema.extend(jobRunPropsSchema.shape).extend({
+const schema = propsSchema<CronJobProps>()({
+  ...workloadPropsShape,
+  ...jobRunPropsShape,
   schedule: cronSchema,
   timeZone: timeZoneSchema.optional(),
   concurrencyPolicy: z.enum(['Forbid', 'Replace', 'Allow']).optional(),

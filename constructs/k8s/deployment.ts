@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { Environment } from '../../lib/platform';
 import { Service, ServicePortSpec } from './service';
-import { WorkloadProps, workloadPropsSchema, Workload } from './workload';
+import { propsSchema } from '../../lib/validation';
+import { WorkloadProps, workloadPropsShape, Workload } from './workload';
 
 /** How a Deployment replaces its pods. */
 export interface DeploymentStrategySpec {
@@ -27,13 +28,14 @@ export interface DeploymentProps extends WorkloadProps {
 }
 
 const percentOrNumber = z.union([z.number().int().min(0), z.string().regex(/^[0-9]{1,3}%$/, "use a number or a percentage such as '25%'")]);
-const schema = workloadPropsSchema.extend({
+const schema = propsSchema<DeploymentProps>()({
+  ...workloadPropsShape,
   replicas: z.number().int().min(0).optional(),
-  strategy: z.object({
+  strategy: propsSchema<DeploymentStrategySpec>()({
     type: z.enum(['RollingUpdate', 'Recreate']).optional(),
     maxSurge: percentOrNumber.optional(),
     maxUnavailable: percentOrNumber.optional(),
-  }).strict().optional(),
+  }).optional(),
   minReadySeconds: z.number().int().min(0).max(599).optional(),
 });
 

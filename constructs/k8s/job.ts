@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
-import { WorkloadProps, workloadPropsSchema, Workload } from './workload';
+import { propsSchema } from '../../lib/validation';
+import { WorkloadProps, workloadPropsShape, Workload } from './workload';
 
 /** Argo CD sync phases a Job can run in as a hook. */
 export type SyncHookPhase = 'PreSync' | 'Sync' | 'PostSync';
@@ -42,15 +43,17 @@ export interface JobProps extends WorkloadProps, JobRunProps {
   readonly syncHook?: SyncHookPhase;
 }
 
-/** zod schema of {@link JobRunProps}. */
-export const jobRunPropsSchema = z.object({
+/** zod shape of {@link JobRunProps}. */
+export const jobRunPropsShape = {
   backoffLimit: z.number().int().min(0).optional(),
   activeDeadlineSeconds: z.number().int().min(1).optional(),
   ttlSecondsAfterFinished: z.number().int().min(0).optional(),
   restartPolicy: z.enum(['Never', 'OnFailure']).optional(),
-});
+};
 
-const schema = workloadPropsSchema.extend(jobRunPropsSchema.shape).extend({
+const schema = propsSchema<JobProps>()({
+  ...workloadPropsShape,
+  ...jobRunPropsShape,
   syncHook: z.enum(['PreSync', 'Sync', 'PostSync']).optional(),
 });
 

@@ -1,7 +1,9 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { objectName } from '../../lib/names';
+import { instanceOf, propsSchema, validateProps } from '../../lib/validation';
 
 const IPV4_CIDR = /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/([0-9]|[12][0-9]|3[0-2])$/;
 const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8])$/;
@@ -153,6 +155,12 @@ export interface NetworkRule {
   readonly ports?: readonly NetworkPort[];
 }
 
+/** zod schema of a list of {@link NetworkRule}s: the one every construct with network props uses. */
+export const networkRulesSchema = z.array(propsSchema<NetworkRule>()({
+  peer: instanceOf(NetworkPeer, 'NetworkPeer (NetworkPeer.namespace(), .pods(), .cidr(), ...)'),
+  ports: z.array(instanceOf(NetworkPort, 'NetworkPort (NetworkPort.tcp(port), ...)')).optional(),
+}));
+
 /** Props of {@link NetworkPolicy}. */
 export interface NetworkPolicyProps {
   /** Labels of the pods the policy applies to. */
@@ -179,6 +187,14 @@ export interface NetworkPolicyProps {
   readonly ingress?: readonly NetworkRule[];
 }
 
+const networkPolicyPropsSchema = propsSchema<NetworkPolicyProps>()({
+  selectorLabels: z.record(z.string(), z.string()),
+  name: z.string().optional(),
+  dns: z.union([instanceOf(NetworkPeer, 'NetworkPeer'), z.literal(false)]).optional(),
+  egress: networkRulesSchema.optional(),
+  ingress: networkRulesSchema.optional(),
+});
+
 /**
  * A default-deny NetworkPolicy (`policyTypes: [Ingress, Egress]`) for a set of pods, with explicit allowances.
  * Every workload of this library has one; `workload.allowEgressTo()` / `allowIngressFrom()` add to it.
@@ -191,6 +207,7 @@ export class NetworkPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkPolicyProps) {
     super(scope, id);
+    validateProps(this, networkPolicyPropsSchema, props);
     this.name = objectName(this, props.name);
     this.policy = new kplus.NetworkPolicy(this, 'Resource', {
       metadata: { name: this.name },

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { objectName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import { IntOrString, KubePodDisruptionBudget } from 'cdk8s-plus-27/lib/imports/k8s';
 
 /** Props of {@link PodDisruptionBudget} (exactly one of `maxUnavailable`, `minAvailable`). */
@@ -16,7 +16,7 @@ export interface PodDisruptionBudgetProps {
   readonly minAvailable?: number;
 }
 
-const schema = z.object({
+const schema = propsSchema<PodDisruptionBudgetProps>()({
   name: z.string().optional(),
   selectorLabels: z.record(z.string(), z.string()).refine((l) => Object.keys(l).length > 0, 'at least one label is required'),
   maxUnavailable: z.number().int().min(0).optional(),

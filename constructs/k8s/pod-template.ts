@@ -2,7 +2,8 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { z } from 'zod';
-import { Workload, WorkloadProps, workloadPropsSchema } from './workload';
+import { propsSchema } from '../../lib/validation';
+import { Workload, WorkloadProps, workloadPropsShape } from './workload';
 
 /** Props of {@link renderPodManifest}: a pod, without the NetworkPolicy (which is the owner's business). */
 export interface PodManifestProps extends Omit<WorkloadProps, 'networkPolicy' | 'dns' | 'egress' | 'ingress'> {
@@ -12,7 +13,10 @@ export interface PodManifestProps extends Omit<WorkloadProps, 'networkPolicy' | 
   readonly restartPolicy?: 'Never' | 'OnFailure' | 'Always';
 }
 
-const schema = workloadPropsSchema.extend({
+const { dns: _dns, egress: _egress, ingress: _ingress, ...podShape } = workloadPropsShape;
+// `networkPolicy` is not a prop: PodWorkload sets it to false (the owner emits the NetworkPolicy).
+const schema = propsSchema<PodManifestProps & { readonly networkPolicy?: boolean }>()({
+  ...podShape,
   namespace: z.string().min(1),
   restartPolicy: z.enum(['Never', 'OnFailure', 'Always']).optional(),
 });

@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { objectName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import { ServiceAccount } from './service-account';
 
 /** One RBAC rule: verbs on resources of an API group. */
@@ -27,13 +27,13 @@ export interface RoleProps {
 
 const VERBS = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection'] as const;
 
-const schema = z.object({
+const schema = propsSchema<RoleProps>()({
   name: z.string().optional(),
-  rules: z.array(z.object({
+  rules: z.array(propsSchema<PolicyRule>()({
     apiGroup: z.string(),
     resources: z.array(z.string().regex(/^[a-z0-9]+(\/[a-z0-9]+)?$/, 'is not a resource name such as pods or pods/log')).min(1),
     verbs: z.array(z.enum(VERBS, { message: `use ${VERBS.join(', ')} ('*' is not allowed: grant what is needed)` })).min(1),
-  }).strict()).min(1, 'at least one rule is required'),
+  })).min(1, 'at least one rule is required'),
   subjects: z.array(z.instanceof(ServiceAccount)).optional(),
 });
 

@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { z } from 'zod';
+import { propsSchema } from '../../lib/validation';
 
 /** CPU and memory of one container, as Kubernetes quantities. */
 export interface ResourceRequirements {
@@ -31,18 +32,18 @@ const CPU = /^([0-9]+m|[0-9]+(\.[0-9]{1,3})?)$/;
 const MEMORY = /^[1-9][0-9]*(Mi|Gi)$/;
 const STORAGE = /^[1-9][0-9]*Gi$/;
 
-const pair = (re: RegExp, hint: string) => z.object({
+const pair = (re: RegExp, hint: string) => z.strictObject({
   request: z.string().regex(re, hint).optional(),
   limit: z.string().regex(re, hint).optional(),
-}).strict().refine((p) => p.request === undefined || p.limit === undefined || parseQuantity(p.request) <= parseQuantity(p.limit),
+}).refine((p) => p.request === undefined || p.limit === undefined || parseQuantity(p.request) <= parseQuantity(p.limit),
   { message: 'request must not be greater than limit' });
 
 /** zod schema of {@link ResourceRequirements}, for construct props that embed it. */
-export const resourceRequirementsSchema = z.object({
+export const resourceRequirementsSchema = propsSchema<ResourceRequirements>()({
   cpu: pair(CPU, "use cores ('0.5') or millicores ('250m')").optional(),
   memory: pair(MEMORY, "use Mi or Gi, e.g. '512Mi' or '2Gi'").optional(),
   ephemeralStorage: pair(STORAGE, "use Gi, e.g. '1Gi'").optional(),
-}).strict();
+});
 
 /** Fills in the defaults: every container has CPU and memory requests and limits. */
 export function withDefaultResources(r: ResourceRequirements | undefined): ResourceRequirements {

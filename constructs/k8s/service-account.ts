@@ -1,6 +1,8 @@
 import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { z } from 'zod';
 import { objectName } from '../../lib/names';
+import { propsSchema, validateProps } from '../../lib/validation';
 
 /** Props of {@link ServiceAccount}. */
 export interface ServiceAccountProps {
@@ -9,6 +11,11 @@ export interface ServiceAccountProps {
   /** Annotations, e.g. for cloud workload identity. @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
 }
+
+const schema = propsSchema<ServiceAccountProps>()({
+  name: z.string().optional(),
+  annotations: z.record(z.string(), z.string()).optional(),
+});
 
 /**
  * A ServiceAccount that does not mount its token by default (`automountServiceAccountToken: false`); a pod that
@@ -21,6 +28,7 @@ export class ServiceAccount extends Construct {
 
   constructor(scope: Construct, id: string, props: ServiceAccountProps = {}) {
     super(scope, id);
+    validateProps(this, schema, props);
     this.name = objectName(this, props.name);
     this.resource = new kplus.ServiceAccount(this, 'Resource', {
       metadata: { name: this.name, annotations: props.annotations ? { ...props.annotations } : undefined },

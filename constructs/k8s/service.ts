@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { NameRule, objectName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 
 /** A port of a {@link Service}. */
 export interface ServicePortSpec {
@@ -25,10 +25,10 @@ export interface ServiceProps {
 }
 
 const port = z.number().int().min(1).max(65535);
-const schema = z.object({
+const schema = propsSchema<ServiceProps>()({
   name: z.string().optional(),
   selectorLabels: z.record(z.string(), z.string()).refine((l) => Object.keys(l).length > 0, 'at least one label is required'),
-  ports: z.array(z.object({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(15), port, targetPort: port.optional() }).strict()).min(1),
+  ports: z.array(propsSchema<ServicePortSpec>()({ name: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/).max(15), port, targetPort: port.optional() })).min(1),
 });
 
 /** A ClusterIP Service (in-cluster only; expose it through your ingress or gateway). */

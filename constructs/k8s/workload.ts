@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { objectName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
-import { validateProps } from '../../lib/validation';
+import { instanceOf, propsSchema, validateProps } from '../../lib/validation';
 import { SecretValue } from '../secrets/reference';
 import { ContainerSpec, containerSpecSchema, EnvValue, toKplusProbe } from './container';
-import { IPodSelector, NetworkPeer, NetworkPolicy, NetworkPort, NetworkRule } from './network-policy';
+import { IPodSelector, NetworkPeer, NetworkPolicy, NetworkPort, NetworkRule, networkRulesSchema } from './network-policy';
 import { toKplusResources, withDefaultResources } from './resources';
 import { ServiceAccount } from './service-account';
 import { Volume, writableVolumeName } from './volumes';
@@ -77,15 +77,8 @@ const labelsSchema = z.record(
   z.string().regex(/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/, 'is not a valid label value (at most 63 letters, digits, - _ .)'),
 );
 
-/** A zod check that a value is an instance of a class (also one with a private constructor). */
-export function instanceOf<T>(cls: { readonly prototype: T }, name: string): z.ZodType<T> {
-  return z.custom<T>((v) => typeof v === 'object' && v !== null && cls.prototype !== undefined && Object.prototype.isPrototypeOf.call(cls.prototype, v), `must be a ${name}`);
-}
-
-const ruleSchema = z.object({ peer: instanceOf(NetworkPeer, 'NetworkPeer'), ports: z.array(instanceOf(NetworkPort, 'NetworkPort')).optional() });
-
-/** zod schema of {@link WorkloadProps}; subclasses extend it. */
-export const workloadPropsSchema = z.object({
+/** zod shape of {@link WorkloadProps}; subclasses spread it into their own {@link propsSchema}. */
+export const workloadPropsShape = {
   name: z.string().optional(),
   containers: z.array(containerSpecSchema).min(1, 'at least one container is required'),
   initContainers: z.array(containerSpecSchema).optional(),
@@ -97,17 +90,20 @@ export const workloadPropsSchema = z.object({
   podAnnotations: z.record(z.string(), z.string()).optional(),
   serviceAccount: z.instanceof(ServiceAccount).optional(),
   automountServiceAccountToken: z.boolean().optional(),
-  securityContext: z.object({
+  securityContext: propsSchema<PodSecurityProps>()({
     user: z.number().int().min(1, 'must not be 0 (root)').optional(),
     group: z.number().int().min(0).optional(),
     fsGroup: z.number().int().min(0).optional(),
-  }).strict().optional(),
+  }).optional(),
   terminationGracePeriodSeconds: z.number().int().min(0).optional(),
   networkPolicy: z.boolean().optional(),
   dns: z.union([instanceOf(NetworkPeer, 'NetworkPeer'), z.literal(false)]).optional(),
-  egress: z.array(ruleSchema).optional(),
-  ingress: z.array(ruleSchema).optional(),
-});
+  egress: networkRulesSchema.optional(),
+  ingress: networkRulesSchema.optional(),
+};
+
+/** zod schema of {@link WorkloadProps}. */
+export const workloadPropsSchema = propsSchema<WorkloadProps>()(workloadPropsShape);
 
 const ADDRESS_LABEL = 'cdk8s.io/metadata.addr';
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { NameRule, validateName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { KafkaMetricsSource, kafkaMetricsSourceSchema } from './metrics';
 
 /** Strimzi API versions: `v1` (Strimzi 1.x serves only v1) or `v1beta2` (Strimzi ≤ 0.48). */
@@ -83,7 +83,7 @@ export interface StrimziClusterProps {
   readonly metrics?: KafkaMetricsSource;
 }
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<StrimziClusterProps>()({
   name: z.string().min(1),
   namespace: z.string().min(1),
   bootstrapServers: z.string().regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'expected host:port[,host:port...]'),
@@ -94,7 +94,7 @@ const propsSchema = z.object({
   userNamespace: z.string().optional(),
   credentialsStore: z.object({ name: z.string().min(1), kind: z.enum(['SecretStore', 'ClusterSecretStore']).optional() }).strict().optional(),
   metrics: kafkaMetricsSourceSchema.optional(),
-}).strict();
+});
 
 /**
  * A Kafka cluster run by Strimzi. It emits nothing itself; topics, users and connectors refer to it.

@@ -4,8 +4,10 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { Environment } from '../../lib/platform';
 import { NameRule, objectName, validateName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
-import { KafkaConnect as KafkaConnectL1, KafkaConnectSpecResourcesLimits, KafkaConnectSpecResourcesRequests } from '../imports/strimzi-kafka.strimzi.io';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
+import {
+  KafkaConnect as KafkaConnectL1, KafkaConnectSpecAuthenticationType, KafkaConnectSpecResourcesLimits, KafkaConnectSpecResourcesRequests,
+} from '../imports/strimzi-kafka.strimzi.io';
 import { IKafkaCluster } from './cluster';
 import { Topic } from './topic';
 import { KafkaUser } from './user';
@@ -20,8 +22,8 @@ export interface IKafkaConnect {
   /** The Kafka cluster Connect talks to. */
   readonly cluster: IKafkaCluster;
   readonly node: Construct['node'];
-  /** @internal allows the Connect workers to read a connector user's credentials Secret */
-  _allowSecret(secretName: string): void;
+  /** @internal allows the Connect workers to read a Secret (a connector user's credentials, a config SecretValue) */
+  _allowSecret(secretName: string, namespace: string): void;
 }
 
 /** Props of {@link KafkaConnect.fromStrimzi}. */
@@ -57,7 +59,7 @@ export interface KafkaConnectProps {
 const DERIVED_KEYS = ['group.id', 'config.storage.topic', 'offset.storage.topic', 'status.storage.topic',
   'config.providers', 'config.providers.secrets.class', 'connector.client.config.override.policy'];
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<KafkaConnectProps>()({
   cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster'),
   name: z.string().optional(),
   namespace: z.string().optional(),
@@ -65,8 +67,8 @@ const propsSchema = z.object({
   version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a Kafka version such as 4.1.0').optional(),
   image: z.string().min(1).optional(),
   config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
-  resources: z.object({ requests: z.record(z.string(), z.string()).optional(), limits: z.record(z.string(), z.string()).optional() }).optional(),
-}).strict();
+  resources: z.strictObject({ requests: z.record(z.string(), z.string()).optional(), limits: z.record(z.string(), z.string()).optional() }).optional(),
+});
 
 /**
  * A Kafka Connect cluster run by Strimzi, with connectors managed as KafkaConnector objects
@@ -87,7 +89,8 @@ export class KafkaConnect extends Construct implements IKafkaConnect {
   public readonly cluster: IKafkaCluster;
   /** The KafkaUser the workers authenticate as. */
   public readonly workerUser: KafkaUser;
-  private readonly readableSecrets = new Set<string>();
+  /** Secrets the workers may read, by namespace. */
+  private readonly readableSecrets = new Map<string, Set<string>>();
 
   constructor(scope: Construct, id: string, props: KafkaConnectProps) {
     super(scope, id);
@@ -144,8 +147,8 @@ export class KafkaConnect extends Construct implements IKafkaConnect {
         ...(v1 ? storageSpec : {}) as typeof storageSpec,
         tls: props.cluster.tls ? { trustedCertificates: [{ secretName: props.cluster.caCertSecretName, pattern: '*.crt' }] } : undefined,
         authentication: this.workerUser.authentication === 'scram-sha-512'
-          ? { type: 'scram-sha-512' as any, username: this.workerUser.userName, passwordSecret: { secretName: this.workerUser.secretName, password: 'password' } }
-          : { type: 'tls' as any, certificateAndKey: { secretName: this.workerUser.secretName, certificate: 'user.crt', key: 'user.key' } },
+          ? { type: KafkaConnectSpecAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512, username: this.workerUser.userName, passwordSecret: { secretName: this.workerUser.secretName, password: 'password' } }
+          : { type: KafkaConnectSpecAuthenticationType.TLS, certificateAndKey: { secretName: this.workerUser.secretName, certificate: 'user.crt', key: 'user.key' } },
         config: Object.fromEntries(Object.entries(workerConfig).sort(([a], [b]) => a.localeCompare(b))),
         resources: {
           requests: quantities({ cpu: '500m', memory: '1Gi', ...p.resources?.requests }, KafkaConnectSpecResourcesRequests.fromString),
@@ -154,25 +157,41 @@ export class KafkaConnect extends Construct implements IKafkaConnect {
       },
     });
     useClusterApiVersion(l1, props.cluster);
-    // Connect workers run as ServiceAccount <name>-connect; they may read exactly the connector users' Secrets.
-    const role = `${this.connectName}-connect-connector-secrets`;
-    new ApiObject(this, 'SecretsRole', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role',
-      metadata: { name: role, namespace: props.cluster.userNamespace },
-      // An empty resourceNames list would mean every Secret: without connectors there is no rule at all.
-      rules: Lazy.any({ produce: () => (this.readableSecrets.size === 0 ? [] : [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [...this.readableSecrets].sort() }]) }),
-    } as any);
-    new ApiObject(this, 'SecretsRoleBinding', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
-      metadata: { name: role, namespace: props.cluster.userNamespace },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
-      subjects: [{ kind: 'ServiceAccount', name: `${this.connectName}-connect`, namespace: this.namespace }],
-    } as any);
+    // The Role for the connector users' Secrets always exists (an empty one without connectors).
+    this.secretsRole(props.cluster.userNamespace);
   }
 
   /** @internal */
-  public _allowSecret(secretName: string): void {
-    this.readableSecrets.add(secretName);
+  public _allowSecret(secretName: string, namespace: string): void {
+    this.secretsRole(namespace).add(secretName);
+  }
+
+  /**
+   * The Role (and RoleBinding) in `namespace` that lets the Connect workers (ServiceAccount `<name>-connect`) get
+   * exactly the Secrets the config provider resolves there; created on first use. Returns its Secret names.
+   */
+  private secretsRole(namespace: string): Set<string> {
+    let names = this.readableSecrets.get(namespace);
+    if (names) return names;
+    names = new Set<string>();
+    this.readableSecrets.set(namespace, names);
+    const secrets = names;
+    const role = `${this.connectName}-connect-connector-secrets`;
+    // The first (the connector users' namespace) keeps the ids it always had, so its objects keep their names.
+    const suffix = this.readableSecrets.size === 1 ? '' : `-${namespace}`;
+    new ApiObject(this, `SecretsRole${suffix}`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role',
+      metadata: { name: role, namespace },
+      // An empty resourceNames list would mean every Secret: without Secrets to read there is no rule at all.
+      rules: Lazy.any({ produce: () => (secrets.size === 0 ? [] : [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: [...secrets].sort() }]) }),
+    });
+    new ApiObject(this, `SecretsRoleBinding${suffix}`, {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding',
+      metadata: { name: role, namespace },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role },
+      subjects: [{ kind: 'ServiceAccount', name: `${this.connectName}-connect`, namespace: this.namespace }],
+    });
+    return names;
   }
 }
 
@@ -194,5 +213,5 @@ class ImportedKafkaConnect extends Construct implements IKafkaConnect {
   }
 
   /** @internal the imported Connect's own RBAC must allow this; nothing is emitted. */
-  public _allowSecret(_secretName: string): void {}
+  public _allowSecret(_secretName: string, _namespace: string): void {}
 }

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { NetworkPeer } from '../k8s/network-policy';
 import { SecretValue } from '../secrets/reference';
 
@@ -20,12 +20,12 @@ export interface SchemaRegistryProps {
   readonly peer?: NetworkPeer;
 }
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<SchemaRegistryProps>()({
   url: z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'expected an http(s) URL such as http://schema-registry.kafka:8081'),
   username: z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'expected a secret value (secret.envValue(key))').optional(),
   password: z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'expected a secret value (secret.envValue(key))').optional(),
   peer: z.custom<NetworkPeer>((v) => v instanceof NetworkPeer, 'expected a NetworkPeer').optional(),
-}).strict();
+});
 
 /** A Confluent-compatible schema registry that Schemas register into. */
 export class SchemaRegistry extends Construct {

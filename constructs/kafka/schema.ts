@@ -6,7 +6,7 @@ import { Environment } from '../../lib/platform';
 import { toKubernetesName, validateName } from '../../lib/names';
 import { DataFlowGraph, IGraphContributor } from '../../lib/graph/graph';
 import { PreviousOutput } from '../../lib/synthesizer/previous';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { RemovalPolicy, removalPolicyAnnotations } from '../core/removal-policy';
 import { Job } from '../k8s/job';
 import { NetworkPort } from '../k8s/network-policy';
@@ -54,7 +54,7 @@ export interface SchemaProps {
 /** A classification tag: a letter, then letters, digits, '_' or '-'. */
 export const CLASSIFICATION_TAG = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<SchemaProps>()({
   registry: z.custom<SchemaRegistry>((v) => v instanceof SchemaRegistry, 'expected a SchemaRegistry (SchemaRegistry.fromUrl)'),
   topic: z.custom<ITopic>((v) => !!v && typeof (v as ITopic).topicName === 'string', 'expected a Topic'),
   part: z.enum(['key', 'value']).optional(),
@@ -63,7 +63,7 @@ const propsSchema = z.object({
   compatibility: z.enum(Compatibility).optional(),
   removalPolicy: z.enum(RemovalPolicy).optional(),
   classify: z.record(z.string().min(1), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
-}).strict();
+});
 
 /**
  * A schema subject in a Confluent-compatible registry (subject `<topic>-value` or `<topic>-key`).
@@ -155,7 +155,7 @@ export class Schema extends Construct implements IGraphContributor {
         command: ['/bin/sh', '-c', REGISTER_SCRIPT],
         env: env2,
         mounts: [{ volume: 'schemas', path: '/schemas' }],
-        resources: { cpu: { request: '10m', limit: '100m' }, memory: { request: '16Mi', limit: '64Mi' } } as any,
+        resources: { cpu: { request: '10m', limit: '100m' }, memory: { request: '16Mi', limit: '64Mi' } },
       }],
       egress: [{ peer: registry.peer, ports: [NetworkPort.tcp(registry.port)] }],
     });

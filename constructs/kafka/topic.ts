@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { Environment } from '../../lib/platform';
 import { toKubernetesName, validateName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { RemovalPolicy, removalPolicyAnnotations } from '../core/removal-policy';
 import { KafkaTopic } from '../imports/strimzi-kafka.strimzi.io';
 import { IKafkaCluster, strimziLabels } from './cluster';
@@ -40,13 +40,12 @@ export interface TopicAccess {
 }
 
 /** A topic (or a prefix of topics) that permissions can be granted on. */
-export interface ITopic {
+export interface ITopic extends IConstruct {
   /** The Kafka topic name (or prefix, when `isPrefix`). */
   readonly topicName: string;
   /** Whether this stands for every topic whose name starts with `topicName`. */
   readonly isPrefix: boolean;
   readonly cluster: IKafkaCluster;
-  readonly node: Construct['node'];
   /** The grants made on this topic, in order. */
   readonly accesses: readonly TopicAccess[];
   /** Allows consuming: Read and Describe on the topic, Read on the consumer group when given. */
@@ -230,7 +229,7 @@ export interface TopicProps {
   readonly acknowledgeMinInsyncAboveReplicas?: string;
 }
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<TopicProps>()({
   cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster'),
   topicName: z.string(),
   partitions: z.number().int().min(1).max(100_000).optional(),
@@ -240,7 +239,7 @@ const propsSchema = z.object({
   removalPolicy: z.enum(RemovalPolicy).optional(),
   public: z.boolean().optional(),
   acknowledgeMinInsyncAboveReplicas: z.string().trim().min(10, 'give the reason (at least 10 characters)').optional(),
-}).strict();
+});
 
 /**
  * A Kafka topic managed by Strimzi's Topic Operator (a KafkaTopic object in the cluster's namespace).

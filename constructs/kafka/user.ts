@@ -2,9 +2,9 @@ import { Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { objectName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { RemovalPolicy, removalPolicyAnnotations } from '../core/removal-policy';
-import { KafkaUser as KafkaUserL1 } from '../imports/strimzi-kafka.strimzi.io';
+import { KafkaUser as KafkaUserL1, KafkaUserSpecAuthenticationType, KafkaUserSpecAuthorization } from '../imports/strimzi-kafka.strimzi.io';
 import { AclRule, aclRuleSchema, mergeAcls, NormalizedAcl, normalizeAcl, toStrimziAcl } from './acl';
 import { IKafkaCluster, strimziLabels } from './cluster';
 import { IKafkaPrincipal } from './principal';
@@ -45,18 +45,24 @@ export interface KafkaUserProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<KafkaUserProps>()({
   cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster'),
   name: z.string().optional(),
   authentication: z.enum(['scram-sha-512', 'tls', 'tls-external']).optional(),
-  quotas: z.object({
+  quotas: strictPropsSchema<KafkaUserQuotas>()({
     producerByteRate: z.number().int().min(0).optional(),
     consumerByteRate: z.number().int().min(0).optional(),
     requestPercentage: z.number().int().min(0).optional(),
     controllerMutationRate: z.number().min(0).optional(),
-  }).strict().optional(),
+  }).optional(),
   removalPolicy: z.enum(RemovalPolicy).optional(),
-}).strict();
+});
+
+const AUTHENTICATION_TYPES = {
+  'scram-sha-512': KafkaUserSpecAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512,
+  'tls': KafkaUserSpecAuthenticationType.TLS,
+  'tls-external': KafkaUserSpecAuthenticationType.TLS_HYPHEN_EXTERNAL,
+};
 
 /**
  * A Kafka principal managed by Strimzi's User Operator: credentials (a Secret named like the user), ACLs and quotas.
@@ -85,10 +91,10 @@ export class KafkaUser extends Construct implements IKafkaPrincipal {
         annotations: removalPolicyAnnotations(p.removalPolicy ?? RemovalPolicy.RETAIN),
       },
       spec: {
-        authentication: { type: this.authentication as any },
+        authentication: { type: AUTHENTICATION_TYPES[this.authentication] },
         authorization: Lazy.any({
           produce: () => (this.acls.length === 0 ? undefined : { type: 'simple', acls: this.aclRules.map(toStrimziAcl) }),
-        }) as any,
+        }) as unknown as KafkaUserSpecAuthorization, // cdk8s resolves Lazy values anywhere; the generated type cannot say so
         quotas,
       },
     });

@@ -4,7 +4,7 @@ import { GraphGroup, IGraphGroup } from '../../lib/graph/graph';
 import { ObjectMetadata } from '../../lib/metadata';
 import { NameRule, objectName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { ConsumerLagAlert, ConsumerLagAlertOptions } from '../kafka/consumer-lag-alert';
 import { ITopic } from '../kafka/topic';
 
@@ -29,13 +29,13 @@ export interface PipelineProps {
 
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<PipelineProps>()({
   owner: z.string().trim().min(1, 'every pipeline needs an owner'),
   description: z.string().optional(),
   domain: z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'use lower-case letters, digits and -').max(63).optional(),
   tags: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'use lower-case letters, digits and -').max(63)).optional(),
   name: z.string().optional(),
-}).strict();
+});
 
 function isTopic(c: unknown): c is ITopic & IConstruct {
   return typeof (c as ITopic).isSharedWith === 'function' && Array.isArray((c as ITopic).accesses);

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { validateName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import { SECRET_KEY_PATTERN, SecretReference } from './reference';
 
 /** Options of {@link Secrets.fromSecretName}. */
@@ -13,7 +13,7 @@ export interface ExistingSecretOptions {
   readonly keys?: readonly string[];
 }
 
-const schema = z.object({
+const schema = propsSchema<ExistingSecretOptions>()({
   keys: z.array(z.string().regex(SECRET_KEY_PATTERN, "Secret keys use letters, digits, '-', '_' or '.'")).optional(),
 });
 

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { objectName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import {
   ExternalSecret,
   ExternalSecretSpecSecretStoreRefKind,
@@ -58,8 +58,8 @@ export interface ExternalSecretProps {
 
 const GO_DURATION = /^(0|([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+)$/;
 
-const schema = z.object({
-  store: z.object({
+const schema = propsSchema<ExternalSecretProps>()({
+  store: propsSchema<SecretStoreRef>()({
     name: z.string().regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a Kubernetes object name'),
     kind: z.enum(['SecretStore', 'ClusterSecretStore']).optional(),
   }),

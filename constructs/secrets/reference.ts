@@ -1,5 +1,8 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
+import { Environment } from '../../lib/platform';
 
 /** Kubernetes Secret keys: letters, digits, '-', '_' and '.'. */
 export const SECRET_KEY_PATTERN = /^[-._a-zA-Z0-9]+$/;
@@ -39,6 +42,15 @@ export abstract class SecretReference extends Construct {
       throw new ValidationError(this, 'key', `Secret '${this.secretName}' has no key '${key}'; its keys are ${this.keys.map((k) => `'${k}'`).join(', ')}`);
     }
     return new SecretValue(this, key);
+  }
+
+  /**
+   * Namespace of the Secret: the namespace of the environment (or chart) this reference is defined in, where
+   * the ExternalSecret or SealedSecret is emitted. Consumers in another namespace (a Kafka Connect cluster
+   * reading it through Strimzi's config provider) name it with this.
+   */
+  public get namespace(): string {
+    return Environment.tryOf(this)?.namespace ?? Chart.of(this).namespace ?? 'default';
   }
 
   /** Whether the Secret is known to hold `key` (true for every key when the keys are not known). */
@@ -83,3 +95,8 @@ export class SecretValue {
 }
 
 const IS_SECRET_VALUE = Symbol.for('cdk8s-dataops.SecretValue');
+
+/** zod schema of a {@link SecretValue}; `message` says what to pass instead (e.g. what the credential is). */
+export function secretValueSchema(message = 'must be a SecretValue (secret.envValue(key)): secret values never go to Git'): z.ZodCustom<SecretValue, SecretValue> {
+  return z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), message);
+}

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { objectName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import { SealedSecret } from '../imports/sealed-secrets-bitnami.com';
 import { SECRET_KEY_PATTERN, SecretReference } from './reference';
 
@@ -34,7 +34,7 @@ export interface SealedSecretProps {
 const MIN_SEALED_BYTES = 2 + 256 + 16;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-const schema = z.object({
+const schema = propsSchema<SealedSecretProps>()({
   encryptedData: z.record(
     z.string().regex(SECRET_KEY_PATTERN, "Secret keys use letters, digits, '-', '_' or '.'"),
     z.string().refine((v) => BASE64.test(v) && Buffer.from(v, 'base64').length >= MIN_SEALED_BYTES,

@@ -2,10 +2,10 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { DataFlowGraph, IGraphContributor } from '../../lib/graph/graph';
 import { objectName, NameRule } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
-import { EnvValue, ProbeSpec } from '../k8s/container';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
+import { ContainerSettings, containerSettingsShape, EnvValue, ProbeSpec } from '../k8s/container';
 import { Deployment } from '../k8s/deployment';
-import { NetworkRule } from '../k8s/network-policy';
+import { NetworkRule, networkRulesSchema } from '../k8s/network-policy';
 import { ResourceRequirements } from '../k8s/resources';
 import { IKafkaCluster } from '../kafka/cluster';
 import { kafkaClientWiring } from '../kafka/client-credentials';
@@ -13,8 +13,11 @@ import { IKafkaPrincipal } from '../kafka/principal';
 import { ITopic } from '../kafka/topic';
 import { KafkaUser } from '../kafka/user';
 
-/** Props of {@link StreamingApp}. */
-export interface StreamingAppProps {
+/**
+ * Props of {@link StreamingApp}: the Kafka side (cluster, topics, group) and the settings of its one container
+ * ({@link ContainerSettings}: image, command, env, resources, probes, ...).
+ */
+export interface StreamingAppProps extends ContainerSettings {
   /** Container image, pinned by tag or digest. */
   readonly image: string;
   /** The Kafka cluster the app talks to. */
@@ -34,49 +37,40 @@ export interface StreamingAppProps {
   readonly name?: string;
   /** Pods. @default - 2 in production environments, 1 elsewhere */
   readonly replicas?: number;
-  /** Extra environment variables (plain values or secret values). @default - none */
+  /**
+   * Extra environment variables: plain values, or a SecretValue (`secret.envValue(key)`, rendered as a
+   * `secretKeyRef`) for anything secret. @default - none
+   */
   readonly env?: Readonly<Record<string, EnvValue>>;
   /** CPU and memory. @default - requests 100m/256Mi, limits 500m/256Mi */
   readonly resources?: ResourceRequirements;
-  /** Entrypoint. @default - the image's */
-  readonly command?: readonly string[];
-  /** Arguments. @default - the image's */
-  readonly args?: readonly string[];
   /** Port the app serves (metrics, health) on; exposed as container port 'http'. @default - none */
   readonly port?: number;
   /** Readiness probe. @default - HTTP GET /health on `port` when a port is set, else none */
   readonly readinessProbe?: ProbeSpec;
-  /** Liveness probe. @default - none */
-  readonly livenessProbe?: ProbeSpec;
-  /** Writable directories (emptyDir) in the otherwise read-only root filesystem. @default ['/tmp'] */
-  readonly writableDirs?: readonly string[];
   /** Network egress besides Kafka and DNS. @default - none */
   readonly egress?: readonly NetworkRule[];
   /** Network ingress. @default - none */
   readonly ingress?: readonly NetworkRule[];
 }
 
-const propsSchema = z.object({
+const topicSchema = z.custom<ITopic>((v) => !!v && typeof (v as ITopic).topicName === 'string' && typeof (v as ITopic).grantRead === 'function', 'expected a Topic');
+
+const propsSchema = strictPropsSchema<StreamingAppProps>()({
+  ...containerSettingsShape,
   image: z.string().regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, 'expected an image reference such as ghcr.io/acme/app:1.2.3')
     .refine((i) => /[:@]/.test(i.split('/').pop()!), 'pin the image with a tag or digest'),
   cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster'),
-  reads: z.array(z.any()).optional(),
-  writes: z.array(z.any()).optional(),
+  reads: z.array(topicSchema).optional(),
+  writes: z.array(topicSchema).optional(),
   consumerGroup: z.string().min(1).max(249).optional(),
   transactionalIdPrefix: z.string().min(1).optional(),
   name: z.string().optional(),
   replicas: z.number().int().min(0).optional(),
-  env: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not an environment variable name'), z.any()).optional(),
-  resources: z.any().optional(),
-  command: z.array(z.string()).optional(),
-  args: z.array(z.string()).optional(),
   port: z.number().int().min(1).max(65535).optional(),
-  readinessProbe: z.any().optional(),
-  livenessProbe: z.any().optional(),
-  writableDirs: z.array(z.string()).optional(),
-  egress: z.array(z.any()).optional(),
-  ingress: z.array(z.any()).optional(),
-}).strict();
+  egress: networkRulesSchema.optional(),
+  ingress: networkRulesSchema.optional(),
+});
 
 /**
  * A Kafka streaming application and its access, declared together: a Deployment with secure defaults whose
@@ -126,13 +120,18 @@ export class StreamingApp extends Construct implements IKafkaPrincipal, IGraphCo
         image: p.image,
         command: p.command,
         args: p.args,
+        workingDir: p.workingDir,
         env,
         resources: props.resources,
         ports: p.port ? [{ name: 'http', port: p.port }] : undefined,
         readinessProbe: props.readinessProbe ?? (p.port ? { httpGet: { path: '/health', port: p.port } } : undefined),
         livenessProbe: props.livenessProbe,
+        startupProbe: props.startupProbe,
         mounts: kafka.mounts,
         writableDirs: p.writableDirs ?? ['/tmp'],
+        imagePullPolicy: p.imagePullPolicy,
+        user: p.user,
+        group: p.group,
       }],
       egress: [...kafka.egress, ...(props.egress ?? [])],
       ingress: props.ingress ? [...props.ingress] : undefined,

@@ -235,7 +235,7 @@ describe('Airflow', () => {
     expect(errorOf(() => airflow(newEnv(), { metadataDatabase: 'postgresql://airflow:pw@db/airflow' as never })))
       .toBe("dev/Airflow, field 'metadataDatabase': must be a SecretValue (secret.envValue(key)): the database URL never goes to Git");
     expect(errorOf(() => airflow(newEnv(), { config: { smtp: { smtp_password: 'x' } } })))
-      .toBe("dev/Airflow, field 'config.smtp.smtp_password': looks like a secret: pass it in env as a SecretValue (AIRFLOW__SECTION__KEY) instead");
+      .toBe("dev/Airflow, field 'config.smtp.smtp_password': looks like a secret: pass a SecretValue (secret.envValue(key)), rendered as a secretKeyRef, never a plain value");
     expect(errorOf(() => airflow(newEnv(), { resources: { scheduler: { memory: { limit: 'lots' } } } })))
       .toBe("dev/Airflow, field 'resources.scheduler.memory.limit': use Mi or Gi, e.g. '512Mi' or '2Gi'");
   });
