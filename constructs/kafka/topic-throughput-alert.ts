@@ -83,12 +83,6 @@ export class TopicThroughputAlert extends Construct {
     // '<topic>-throughput' ('-2', '-3' for more alerts on one topic), dots kept as in KafkaTopic names.
     const nth = /(\d+)$/.exec(id)?.[1];
     const name = `${toKubernetesName(topic.topicName, true).slice(0, 230).replace(/[-.]+$/, '')}-throughput${nth ? `-${nth}` : ''}`;
-    this.alertRules = new AlertRules(this, 'Rules', { name, namespace: options.route?.namespace, alerts });
-    if (options.route) {
-      for (const rule of this.alertRules.rules) {
-        const why = options.route.mismatch({ ...rule.labels, alertname: rule.alert });
-        if (why) throw new ValidationError(this, 'route', `the ${rule.alert} alert of topic '${topic.topicName}' would never reach its route: ${why}`);
-      }
-    }
+    this.alertRules = new AlertRules(this, 'Rules', { name, route: options.route, alerts });
   }
 }

@@ -7,6 +7,7 @@ import { Environment } from '../../lib/platform';
 import { validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-monitoring.coreos.com';
+import type { AlertRoute } from './alert-route';
 import { addNotificationsReport } from './notifications-report';
 import { prometheusDuration } from './prometheus-duration';
 
@@ -44,9 +45,15 @@ export interface AlertRulesProps {
   /** The alerting rules (at least one). */
   readonly alerts: readonly AlertDefinition[];
   /**
-   * Namespace of the PrometheusRule and value of every alert's `namespace` label: the namespace of the
-   * {@link AlertRoute} that should receive the alerts.
-   * @default - the environment's namespace (where an AlertRoute goes by default)
+   * The route meant to receive the alerts: the PrometheusRule goes to its namespace and every alert's `namespace`
+   * label is set to it (the operator only routes an alert to AlertmanagerConfigs of its `namespace` label). Each
+   * alert must match the route's matchers, or the construct fails naming the label that differs.
+   * @default - no route checked; see `namespace`
+   */
+  readonly route?: AlertRoute;
+  /**
+   * Namespace of the PrometheusRule and value of every alert's `namespace` label, when no `route` is given.
+   * @default - the route's namespace, else the environment's (where an AlertRoute goes by default)
    */
   readonly namespace?: string;
   /** Name of the PrometheusRule object. @default - derived from the construct id */
@@ -74,6 +81,7 @@ const alertSchema = z.object({
 
 const propsSchema = z.object({
   alerts: z.array(alertSchema).min(1, 'give at least one alert'),
+  route: z.custom<AlertRoute>((v) => typeof (v as AlertRoute)?.mismatch === 'function', 'expected an AlertRoute').optional(),
   namespace: z.string().optional(),
   name: z.string().optional(),
   objectLabels: z.record(z.string(), z.string()).optional(),
@@ -113,7 +121,11 @@ export class AlertRules extends Construct {
     super(scope, id);
     const p = validateProps(this, propsSchema, props);
     const env = Environment.of(this);
-    this.namespace = p.namespace ?? env.namespace;
+    const route = props.route;
+    if (route && p.namespace !== undefined && p.namespace !== route.namespace) {
+      throw new ValidationError(this, 'namespace', `the route ${route.node.path} only sees alerts of namespace '${route.namespace}'; leave 'namespace' out`);
+    }
+    this.namespace = route?.namespace ?? p.namespace ?? env.namespace;
     const group = DataFlowGraph.groupOf(this);
     this.rules = p.alerts.map((a, i) => {
       for (const key of Object.keys(a.labels ?? {})) {
@@ -135,6 +147,10 @@ export class AlertRules extends Construct {
       };
       return { alert: a.alertName, expr: a.expr, for: prometheusDuration(a.for), labels: sortKeys(labels), annotations: sortKeys(annotations) };
     });
+    for (const [i, r] of this.rules.entries()) {
+      const why = route?.mismatch({ ...r.labels, alertname: r.alert });
+      if (why) throw new ValidationError(this, `alerts[${i}]`, `alert ${r.alert} would never reach its route: ${why}`);
+    }
     const name = objectName(this, p.name);
     this.prometheusRule = new PrometheusRule(this, 'Resource', {
       metadata: { name, namespace: this.namespace, labels: p.objectLabels ? { ...p.objectLabels } : undefined },

@@ -171,7 +171,7 @@ describe('pipeline.alertOnLag', () => {
     const hooks = Secrets.fromExternal(env, 'alerting', { store: { name: 'vault', kind: 'ClusterSecretStore' }, keys: { slack: 'prod/slack#url' } });
     const analytics = new AlertRoute(env, 'analytics', { match: { pipeline: 'analytics' }, slack: { channel: '#a', webhook: hooks.envValue('slack') } });
     expect(() => orders.alertOnLag({ threshold: 10, for: '5m', severity: 'critical', route: analytics }))
-      .toThrow(/prod\/orders\/LagAlert, field 'route': .*route prod\/analytics needs pipeline="analytics", the alert has pipeline="orders"/);
+      .toThrow(/prod\/orders\/LagAlert\/Rules, field 'alerts\[0\]': alert KafkaConsumerLagHigh would never reach its route: route prod\/analytics needs pipeline="analytics", the alert has pipeline="orders"/);
   });
 
   it('alerts on every consumer group of the pipeline by default, one rule per group', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AlertRules, DataPlatform, Environment, Pipeline } from 'cdk8s-dataops';
+import { AlertRoute, AlertRules, DataPlatform, Environment, Pipeline } from 'cdk8s-dataops';
 import { findObjects } from 'cdk8s-dataops/testing';
 import { validateAll } from '../support/schema';
 
@@ -26,6 +26,20 @@ describe('AlertRules', () => {
         annotations: { runbook_url: 'https://runbooks.acme.com/enricher', summary: 'enricher fails records' },
       }],
     }]);
+  });
+
+  it('follows its route: namespace of the rule and of the alerts, and refuses alerts the route would not match', () => {
+    const platform = new DataPlatform();
+    const env = new Environment(platform, 'prod', { namespace: 'payments' });
+    const route = new AlertRoute(env, 'critical', { namespace: 'monitoring', match: { severity: 'critical' }, webhook: { url: 'https://hooks.acme.com/a' } });
+    const alert = { alertName: 'A', expr: 'up == 0', for: '5m', summary: 's' } as const;
+    const ok = new AlertRules(env, 'ok', { route, alerts: [{ ...alert, severity: 'critical' }] });
+    expect(ok.namespace).toBe('monitoring');
+    expect(ok.rules[0].labels.namespace).toBe('monitoring');
+    expect(() => new AlertRules(env, 'low', { route, alerts: [{ ...alert, severity: 'warning' }] }))
+      .toThrow(/prod\/low, field 'alerts\[0\]': alert A would never reach its route: route prod\/critical needs severity="critical", the alert has severity="warning"/);
+    expect(() => new AlertRules(env, 'ns', { route, namespace: 'payments', alerts: [{ ...alert, severity: 'critical' }] }))
+      .toThrow(/prod\/ns, field 'namespace': the route prod\/critical only sees alerts of namespace 'monitoring'/);
   });
 
   it('refuses reserved labels, bad names, empty groups and non-URL runbooks', () => {
