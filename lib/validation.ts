@@ -74,7 +74,7 @@ export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S,
   const missing = new Map<string, z.core.$ZodIssue>();
   const issues = result.success ? [] : result.error.issues;
   for (const issue of issues) {
-    if (isMissing(issue)) missing.set(fieldOf(issue.path) ?? '', issue);
+    if (isMissing(issue) || isAbsent(props, issue.path)) missing.set(fieldOf(issue.path) ?? '', issue);
     // Normally found by the walk as well; kept for places the walk does not reach (e.g. z.lazy).
     if (issue.code === 'unrecognized_keys') for (const key of issue.keys) unknown.push({ path: [...issue.path, key], key, known: [] });
   }
@@ -119,6 +119,17 @@ function fieldOf(path: readonly PropertyKey[]): string | undefined {
 
 function isMissing(issue: z.core.$ZodIssue): boolean {
   return issue.code === 'invalid_type' && / received undefined$/.test(issue.message);
+}
+
+/** Whether the value at `path` is absent from an object that exists (a missing property, whatever the schema's message). */
+function isAbsent(value: unknown, path: readonly PropertyKey[]): boolean {
+  if (path.length === 0) return false;
+  let node = value;
+  for (const segment of path.slice(0, -1)) {
+    if (typeof node !== 'object' || node === null) return false;
+    node = (node as Record<PropertyKey, unknown>)[segment];
+  }
+  return typeof node === 'object' && node !== null && (node as Record<PropertyKey, unknown>)[path[path.length - 1]] === undefined;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
