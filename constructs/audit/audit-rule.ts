@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { objectName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
-import { validateProps } from '../../lib/validation';
+import { instanceOf, propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { GitOps } from '../gitops/gitops';
 import { NotificationSubscription, subscribeToDeliveryNotifications } from '../gitops/notifications';
 import { Alert, AlertSpecEventSeverity, AlertSpecEventSourcesKind, Provider, ProviderSpecType } from '../imports/flux-notification.toolkit.fluxcd.io';
@@ -101,7 +101,7 @@ export interface AuditRuleProps {
 
 const secretValue = z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'expected a SecretValue (secret.envValue(\'address\')); never a plain URL');
 const EVENTS = Object.keys(ARGOCD_TRIGGERS) as [AuditEvent, ...AuditEvent[]];
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<AuditRuleProps>()({
   events: z.array(z.enum(EVENTS)).min(1, 'give at least one event'),
   to: z.object({
     slack: z.object({ channel: z.string().regex(/^#?[a-z0-9][a-z0-9._-]*$/i, 'expected a channel such as #payments-audit'), webhook: secretValue.optional() }).strict().optional(),
@@ -109,9 +109,9 @@ const propsSchema = z.object({
     pagerduty: z.object({ service: z.string().min(1) }).strict().optional(),
     msteams: z.object({ recipient: z.string().min(1), webhook: secretValue.optional() }).strict().optional(),
   }).strict().refine((t) => Object.keys(t).length > 0, 'give at least one of slack, webhook, pagerduty, msteams'),
-  gitops: z.instanceof(GitOps, { message: 'expected the GitOps construct' }).optional(),
+  gitops: instanceOf(GitOps, 'GitOps construct').optional(),
   name: z.string().optional(),
-}).strict();
+});
 
 /**
  * Tells people about deliveries of the environment the rule is declared in (who changed what reaches them as the

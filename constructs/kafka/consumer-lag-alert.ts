@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { DataFlowGraph } from '../../lib/graph/graph';
 import { toKubernetesName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { instanceOf, propsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { AlertRoute, AlertRules, AlertSeverity } from '../monitoring';
 import { IKafkaCluster } from './cluster';
@@ -33,15 +33,15 @@ export interface ConsumerLagAlertOptions {
   readonly cluster?: IKafkaCluster;
 }
 
-const optionsSchema = z.object({
+const optionsSchema = propsSchema<ConsumerLagAlertOptions>()({
   consumerGroup: z.string().min(1).max(249).optional(),
   threshold: z.number().int('use a whole number of messages').min(0),
   for: durationSchema,
   severity: z.enum(['critical', 'warning', 'info']),
   runbook: z.string().optional(),
-  route: z.instanceof(AlertRoute, { message: 'expected an AlertRoute' }).optional(),
+  route: instanceOf(AlertRoute, 'AlertRoute').optional(),
   cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster').optional(),
-}).strict();
+});
 
 /** The alert name of consumer-lag alerts. */
 export const CONSUMER_LAG_ALERT_NAME = 'KafkaConsumerLagHigh';

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { toKubernetesName } from '../../lib/names';
-import { validateProps } from '../../lib/validation';
+import { instanceOf, propsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { AlertDefinition, AlertRoute, AlertRules, AlertSeverity, prometheusDuration } from '../monitoring';
 import { topicMessageRateExpr } from './metrics';
@@ -26,15 +26,15 @@ export interface TopicThroughputAlertOptions {
   readonly route?: AlertRoute;
 }
 
-const optionsSchema = z.object({
+const optionsSchema = propsSchema<TopicThroughputAlertOptions>()({
   min: z.number().min(0).optional(),
   max: z.number().positive().optional(),
   for: durationSchema,
   window: durationSchema.optional(),
   severity: z.enum(['critical', 'warning', 'info']).optional(),
   runbook: z.string().optional(),
-  route: z.instanceof(AlertRoute, { message: 'expected an AlertRoute' }).optional(),
-}).strict();
+  route: instanceOf(AlertRoute, 'AlertRoute').optional(),
+});
 
 /** Alert names of throughput alerts. */
 export const THROUGHPUT_LOW_ALERT_NAME = 'KafkaTopicThroughputLow';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { objectName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import {
   AlertmanagerConfig, AlertmanagerConfigSpecReceivers, AlertmanagerConfigSpecRouteMatchersMatchType,
@@ -81,7 +81,7 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const isSecret = (v: unknown) => SecretValue.isSecretValue(v);
 const secretSchema = z.custom<SecretValue>(isSecret, 'expected a SecretValue (secret.envValue(key)); never a plain value');
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<AlertRouteProps>()({
   match: z.record(z.string().regex(LABEL_NAME, 'is not a Prometheus label name'), z.string()).optional(),
   slack: z.object({ channel: z.string().regex(/^[#@]?[^\s]+$/, 'expected a channel such as #payments-alerts'), webhook: secretSchema }).strict().optional(),
   pagerduty: z.object({ routingKey: secretSchema, severity: z.enum(['critical', 'error', 'warning', 'info']).optional() }).strict().optional(),
@@ -96,7 +96,7 @@ const propsSchema = z.object({
   repeatInterval: durationSchema.optional(),
   sendResolved: z.boolean().optional(),
   objectLabels: z.record(z.string(), z.string()).optional(),
-}).strict();
+});
 
 /** The destinations of a route, for reports ("who is told of what"). */
 export interface AlertDestination {

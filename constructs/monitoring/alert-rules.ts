@@ -4,7 +4,7 @@ import { ValidationError } from '../../lib/errors';
 import { DataFlowGraph } from '../../lib/graph/graph';
 import { objectName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
-import { validateProps } from '../../lib/validation';
+import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-monitoring.coreos.com';
 import type { AlertRoute } from './alert-route';
@@ -68,7 +68,7 @@ export interface AlertRulesProps {
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 
-const alertSchema = z.object({
+const alertSchema = strictPropsSchema<AlertDefinition>()({
   alertName: z.string().regex(LABEL_NAME, 'use letters, digits and _ (a Prometheus alert name), e.g. KafkaConsumerLagHigh'),
   expr: z.string().trim().min(1, 'is required'),
   for: durationSchema,
@@ -77,15 +77,15 @@ const alertSchema = z.object({
   description: z.string().optional(),
   runbook: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
   labels: z.record(z.string().regex(LABEL_NAME, 'is not a Prometheus label name'), z.string()).optional(),
-}).strict();
+});
 
-const propsSchema = z.object({
+const propsSchema = strictPropsSchema<AlertRulesProps>()({
   alerts: z.array(alertSchema).min(1, 'give at least one alert'),
   route: z.custom<AlertRoute>((v) => typeof (v as AlertRoute)?.mismatch === 'function', 'expected an AlertRoute').optional(),
   namespace: z.string().optional(),
   name: z.string().optional(),
   objectLabels: z.record(z.string(), z.string()).optional(),
-}).strict();
+});
 
 /** An alerting rule as Prometheus reads it (one `rules[]` item of a rule group). */
 export interface PrometheusAlertingRule {
