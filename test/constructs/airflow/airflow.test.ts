@@ -240,3 +240,14 @@ describe('Airflow', () => {
       .toBe("dev/Airflow, field 'resources.scheduler.memory.limit': use Mi or Gi, e.g. '512Mi' or '2Gi'");
   });
 });
+
+describe('Airflow config credentials', () => {
+  it('takes a SecretValue in config and renders AIRFLOW__SECTION__KEY as a secretKeyRef', () => {
+    const e = newEnv();
+    const smtp = externalSecret(e, 'Smtp', ['password']);
+    airflow(e, { config: { smtp: { smtp_password: smtp.envValue('password'), smtp_host: 'mail' } } });
+    const c = podSpec(findObject(e, 'Deployment', 'airflow-scheduler')).containers[0];
+    expect(env(c, 'AIRFLOW__SMTP__SMTP_PASSWORD')).toEqual({ name: 'AIRFLOW__SMTP__SMTP_PASSWORD', valueFrom: { secretKeyRef: { name: 'smtp', key: 'password' } } });
+    expect(env(c, 'AIRFLOW__SMTP__SMTP_HOST')).toEqual({ name: 'AIRFLOW__SMTP__SMTP_HOST', value: 'mail' });
+  });
+});

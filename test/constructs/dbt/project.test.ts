@@ -55,3 +55,19 @@ describe('DbtProject', () => {
       .toBe("dev/Q, field 'profile.outputs.prod.password': holds a credential: pass a Secret key (secret.envValue(key)), never a value that would end up in Git");
   });
 });
+
+describe('DbtProject env', () => {
+  it('takes SecretValues and renders them as secretKeyRef in every Job', () => {
+    const env = newEnv();
+    const api = Secrets.fromSecretName(env, 'Api', 'dbt-api', { keys: ['token'] });
+    project(env, { env: { DBT_CLOUD_TOKEN: api.envValue('token'), LOG_FORMAT: 'json' } }).job('Nightly', { command: 'build' });
+    const c = findObject(env, 'Job', 'analytics-nightly').spec.template.spec.containers[0];
+    expect(c.env).toContainEqual({ name: 'DBT_CLOUD_TOKEN', valueFrom: { secretKeyRef: { name: 'dbt-api', key: 'token' } } });
+    expect(c.env).toContainEqual({ name: 'LOG_FORMAT', value: 'json' });
+  });
+
+  it('refuses an env value that is neither a string, a SecretValue nor a fieldRef', () => {
+    expect(errorOf(() => project(newEnv(), { env: { TOKEN: 42 } })))
+      .toBe("dev/Analytics, field 'env.TOKEN': must be a string, a SecretValue (secret.envValue(key)) or { fieldPath }");
+  });
+});

@@ -1,6 +1,8 @@
+import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KafkaConnect, KafkaConnector, Topic } from 'cdk8s-dataops';
-import { findObject, findObjects } from 'cdk8s-dataops/testing';
+import { Environment, KafkaConnect, KafkaConnector, Secrets, Topic } from 'cdk8s-dataops';
+import { findObject, findObjects, synthesize } from 'cdk8s-dataops/testing';
+import { SchemaValidator } from '../../../lib/schema/validator';
 import { kafkaFixture } from './support';
 
 describe('KafkaConnect and KafkaConnector', () => {
@@ -69,5 +71,70 @@ describe('KafkaConnect and KafkaConnector', () => {
     const f = kafkaFixture();
     new KafkaConnect(f.env, 'idle', { cluster: f.cluster });
     expect(findObject(f.env, 'Role', 'idle-connect-connector-secrets').rules).toEqual([]);
+  });
+});
+
+describe('KafkaConnector config takes SecretValues', () => {
+  // The upstream Strimzi CRDs vendored in the repository (schemas/crds/strimzi).
+  const validator = new SchemaValidator({ crdDirs: [path.resolve(__dirname, '../../../schemas/crds/strimzi')] });
+
+  function sink() {
+    const f = kafkaFixture();
+    const connect = new KafkaConnect(f.env, 'cdc', { cluster: f.cluster });
+    // A Secret of this environment ('payments') and one of another environment's namespace ('warehouse').
+    const db = Secrets.fromExternal(f.env, 'Db', { store: { name: 'vault', kind: 'ClusterSecretStore' }, keys: { password: 'db#password', user: 'db#user' } });
+    const other = new Environment(f.platform, 'warehouse', { namespace: 'warehouse' });
+    const token = Secrets.fromSecretName(other, 'Token', 'warehouse-token', { keys: ['token'] });
+    new KafkaConnector(f.env, 'orders-sink', {
+      connect, class: 'io.confluent.connect.jdbc.JdbcSinkConnector',
+      config: { 'connection.user': db.envValue('user'), 'connection.password': db.envValue('password'), 'api.token': token.envValue('token'), 'batch.size': 100 },
+    });
+    return f;
+  }
+
+  it("renders Strimzi's config-provider references, never a value", () => {
+    const { env } = sink();
+    const c = findObject(env, 'KafkaConnector', 'orders-sink');
+    expect(c.spec.config).toMatchObject({
+      'connection.user': '${secrets:payments/db:user}',
+      'connection.password': '${secrets:payments/db:password}',
+      'api.token': '${secrets:warehouse/warehouse-token:token}',
+      'batch.size': 100,
+    });
+    // The workers resolve them with the provider KafkaConnect configures.
+    expect(findObject(env, 'KafkaConnect', 'cdc').spec.config).toMatchObject({
+      'config.providers': 'secrets', 'config.providers.secrets.class': 'io.strimzi.kafka.KubernetesSecretConfigProvider',
+    });
+  });
+
+  it('lets the Connect workers read exactly those Secrets, in their namespaces', () => {
+    const { env } = sink();
+    const roles = synthesize(env).filter((o) => o.kind === 'Role' || o.kind === 'RoleBinding');
+    const role = (ns: string) => roles.find((o) => o.kind === 'Role' && o.metadata.namespace === ns);
+    expect(role('kafka')!.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['orders-sink-connector'] }]);
+    expect(role('payments')!.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['db'] }]);
+    expect(role('warehouse')!.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['warehouse-token'] }]);
+    for (const ns of ['kafka', 'payments', 'warehouse']) {
+      const binding = roles.find((o) => o.kind === 'RoleBinding' && o.metadata.namespace === ns)!;
+      expect(binding.roleRef).toEqual({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'cdc-connect-connector-secrets' });
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'cdc-connect', namespace: 'kafka' }]);
+    }
+  });
+
+  it('emits Strimzi objects the upstream CRDs accept', () => {
+    const { env } = sink();
+    const objects = synthesize(env).filter((o) => o.apiVersion.startsWith('kafka.strimzi.io/'));
+    expect(objects.map((o) => o.kind)).toContain('KafkaConnector');
+    for (const o of objects) {
+      expect({ object: `${o.kind}/${o.metadata.name}`, problems: validator.validate(o).filter((p) => p.severity === 'error') })
+        .toEqual({ object: `${o.kind}/${o.metadata.name}`, problems: [] });
+    }
+  });
+
+  it('says how to pass a credential when a value is neither plain nor a SecretValue', () => {
+    const f = kafkaFixture();
+    const connect = KafkaConnect.fromStrimzi(f.env, 'existing', { name: 'connect', cluster: f.cluster });
+    expect(() => new KafkaConnector(f.env, 'bad', { connect, class: 'a.B', config: { 'connection.password': { value: 'hunter2' } as never } }))
+      .toThrow("prod/bad, field 'config.connection.password': must be a string, number, boolean or SecretValue: pass credentials as secret.envValue(key) (rendered as ${secrets:<namespace>/<secret>:<key>}, read by the Connect workers through Strimzi's config provider)");
   });
 });

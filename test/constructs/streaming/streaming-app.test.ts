@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KafkaCluster, StreamingApp, Topic } from 'cdk8s-dataops';
+import { KafkaCluster, Secrets, StreamingApp, Topic } from 'cdk8s-dataops';
 import { findObject, findObjects } from 'cdk8s-dataops/testing';
 import { kafkaFixture } from '../kafka/support';
 
@@ -84,5 +84,30 @@ describe('StreamingApp', () => {
   it('refuses an unpinned image', () => {
     const { env, cluster } = chained();
     expect(() => new StreamingApp(env, 'x', { image: 'ghcr.io/acme/app', cluster })).toThrow(/field 'image': pin the image with a tag or digest/);
+  });
+});
+
+describe('StreamingApp credentials', () => {
+  it('takes a SecretValue in env and renders a secretKeyRef, never the value', () => {
+    const f = kafkaFixture();
+    const cluster = KafkaCluster.fromStrimzi(f.env, 'local', {
+      name: 'main', namespace: 'kafka', bootstrapServers: 'main-kafka-bootstrap.kafka:9093', credentialsStore: { name: 'strimzi-users' },
+    });
+    const db = Secrets.fromExternal(f.env, 'Db', { store: { name: 'vault' }, keys: { password: 'db#password' } });
+    new StreamingApp(f.env, 'enricher', { image: 'ghcr.io/acme/enricher:1.0.0', cluster, env: { DB_PASSWORD: db.envValue('password'), MODE: 'fast' } });
+    const c = findObject(f.env, 'Deployment', 'enricher').spec.template.spec.containers[0];
+    expect(c.env).toContainEqual({ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } });
+    expect(c.env).toContainEqual({ name: 'MODE', value: 'fast' });
+  });
+
+  it('passes the container settings it shares with every container through (startupProbe, user)', () => {
+    const f = kafkaFixture();
+    const cluster = KafkaCluster.fromStrimzi(f.env, 'local', {
+      name: 'main', namespace: 'kafka', bootstrapServers: 'main-kafka-bootstrap.kafka:9093', credentialsStore: { name: 'strimzi-users' },
+    });
+    new StreamingApp(f.env, 'enricher', { image: 'ghcr.io/acme/enricher:1.0.0', cluster, user: 1001, startupProbe: { tcpSocket: { port: 8080 } } });
+    const c = findObject(f.env, 'Deployment', 'enricher').spec.template.spec.containers[0];
+    expect(c.securityContext.runAsUser).toBe(1001);
+    expect(c.startupProbe.tcpSocket).toEqual({ port: 8080 });
   });
 });
