@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { NameRule, toKubernetesName, validateName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
-import { ArtifactContext } from '../../lib/synthesizer/artifacts';
+import { ArtifactContext, Artifacts } from '../../lib/synthesizer/artifacts';
 import { KubeObject } from '../../lib/synthesizer/manifest';
+import { toYaml } from '../../lib/synthesizer/yaml';
 import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { Application } from '../imports/argocd-argoproj.io';
 import { clusterOf } from './argocd-cluster';
@@ -14,6 +15,7 @@ import { BOOTSTRAP_DIR, BOOTSTRAP_LABELS, BootstrapObject } from './bootstrap-ob
 import { deliveryNotificationsOf, NotificationSubscription, subscriptionAnnotations, validateSubscription } from './notifications';
 import { ArgoCdProject } from './project';
 import { manifestsPathOf, repositoryPathOf } from './repository';
+import { shardApplicationSet } from './shards';
 
 /** Label with the environment name on bootstrap objects. */
 export const ENVIRONMENT_LABEL = 'dataops.cdk8s.io/environment';
@@ -68,6 +70,15 @@ export class ArgoCdApplication extends BootstrapObject {
         'add the environment to the project\'s environments');
     }
     for (const s of props.notifications ?? []) this.addNotification(s.trigger, s.service, s.recipient);
+    // A sharded environment gets an ApplicationSet of its shards in place of this Application.
+    Artifacts.add(this, {
+      path: `${BOOTSTRAP_DIR}/argocd/applicationset.${name}.yaml`,
+      render: (context) => (context.shardsOf(this.environment) ? toYaml(shardApplicationSet(this.toManifest(context))) : undefined),
+    });
+  }
+
+  protected isWritten(context: ArtifactContext): boolean {
+    return context.shardsOf(this.environment) === undefined;
   }
 
   /**

@@ -22,7 +22,16 @@ export abstract class BootstrapObject extends Construct {
   protected constructor(scope: Construct, id: string, file: string) {
     super(scope, id);
     this.file = file;
-    Artifacts.add(this, { path: file, render: (context) => toYaml(this.toManifest(context)) });
+    Artifacts.add(this, { path: file, render: (context) => (this.isWritten(context) ? toYaml(this.toManifest(context)) : undefined) });
+  }
+
+  /**
+   * Whether the object is written in this synthesis (an environment's Application is replaced by an ApplicationSet of
+   * its shards when the environment is sharded).
+   * @param _context the synthesis
+   */
+  protected isWritten(_context: ArtifactContext): boolean {
+    return true;
   }
 
   /**

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { NameRule, toKubernetesName, validateName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
-import { ArtifactContext } from '../../lib/synthesizer/artifacts';
+import { ArtifactContext, Artifacts } from '../../lib/synthesizer/artifacts';
 import { KubeObject } from '../../lib/synthesizer/manifest';
+import { toYaml } from '../../lib/synthesizer/yaml';
 import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { Kustomization, KustomizationSpecDeletionPolicy, KustomizationSpecSourceRefKind } from '../imports/flux-kustomize.toolkit.fluxcd.io';
@@ -12,6 +13,7 @@ import { ENVIRONMENT_LABEL } from './application';
 import { BOOTSTRAP_DIR, BOOTSTRAP_LABELS, BootstrapObject, compact, goDuration } from './bootstrap-object';
 import { FluxGitRepository } from './flux-git-repository';
 import { manifestsPathOf, repositoryPathOf, repositoryPathSchema } from './repository';
+import { shardKustomization } from './shards';
 
 /** An object Flux waits for before it reports the Kustomization ready. */
 export interface FluxHealthCheck {
@@ -132,6 +134,19 @@ export class FluxKustomization extends BootstrapObject {
     }
     if (props.serviceAccountName !== undefined) validateName(this, 'serviceAccountName', props.serviceAccountName);
     for (const d of props.dependsOn ?? []) this.addDependency(d);
+    // A sharded environment gets one Kustomization per shard in place of this one.
+    Artifacts.addFolder(this, {
+      dir: `${BOOTSTRAP_DIR}/flux/${props.environment.name}`,
+      render: (context) => {
+        const shards = context.shardsOf(this.environment) ?? [];
+        const base = shards.length > 0 ? this.toManifest(context) : undefined;
+        return new Map(shards.map((shard) => [`kustomization.${name}-${shard}.yaml`, toYaml(shardKustomization(base!, shard))]));
+      },
+    });
+  }
+
+  protected isWritten(context: ArtifactContext): boolean {
+    return context.shardsOf(this.environment) === undefined;
   }
 
   /** Makes this Kustomization wait until `dependency` is ready. */

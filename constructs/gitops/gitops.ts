@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DataOpsError, ValidationError } from '../../lib/errors';
 import { NameRule, validateName } from '../../lib/names';
 import { DataPlatform, Environment } from '../../lib/platform';
+import { Sharding, ShardBudget } from '../../lib/synthesizer/shards';
 import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { ArgoCdApplication } from './application';
@@ -100,6 +101,13 @@ export interface GitOpsProps {
    * @default true
    */
   readonly ordering?: boolean;
+  /**
+   * How large one Application (one Flux Kustomization) may grow. An environment over it is split into shards
+   * (`manifests/<env>/<shard>/...`, one per top-level construct such as a pipeline), delivered by an ApplicationSet of
+   * one Application per shard and one Kustomization per shard; smaller environments keep one Application each.
+   * @default - 2,000 objects and 8 MiB of manifests
+   */
+  readonly shards?: ShardBudget;
   /** Argo CD options. @default - defaults */
   readonly argocd?: GitOpsArgoCdOptions;
   /** Flux options. @default - defaults */
@@ -114,6 +122,7 @@ const propsSchema = strictPropsSchema<GitOpsProps>()({
   name: z.string().optional(),
   environments: z.array(z.instanceof(Environment)).optional(),
   ordering: z.boolean().optional(),
+  shards: z.object({ maxObjects: z.number().int().positive().optional(), maxBytes: z.number().int().positive().optional() }).strict().optional(),
   argocd: z.object({
     ...syncPolicySchemaShape,
     namespace: z.string().optional(),
@@ -195,6 +204,7 @@ export class GitOps extends Construct {
       }
     }
 
+    if (props.shards) Sharding.configure(scope, props.shards);
     if (props.ordering ?? true) {
       for (const env of envs) enableDeliveryOrdering(env, { argocd, flux });
     }

@@ -14,4 +14,5 @@ export * from './ordering';
 export * from './project';
 export { manifestsPathOf, repositoryPathOf } from './repository';
 export * from './secret-producers';
+export { SHARD_LABEL } from './shards';
 export * from './sync-waves';

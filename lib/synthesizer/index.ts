@@ -6,6 +6,8 @@ export * from './layout';
 export * from './manifest';
 export * from './previous';
 export * from './rules';
+export { COMMON_SHARD, DEFAULT_SHARD_BUDGET, Sharding } from './shards';
+export type { ShardBudget } from './shards';
 export * from './synthesizer';
 export * from './writer';
 export * from './yaml';

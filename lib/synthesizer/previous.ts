@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { DataOpsError } from '../errors';
 import { manifestPath } from './layout';
 import { KubeObject } from './manifest';
+import { unshardedPath } from './shards';
 import { readOwnedFiles } from './writer';
 import { parseYamlDocuments } from './yaml';
 
@@ -50,8 +51,9 @@ export class PreviousOutput {
  * or it holds no Kubernetes object. A file of ours that is not valid YAML is an error that says how to restore it.
  */
 export function readPreviousObject(outdir: string, file: string, owned: ReadonlySet<string>): KubeObject | undefined {
-  if (!owned.has(file)) return undefined;
-  const abs = path.join(outdir, file);
+  const previous = owned.has(file) ? file : shardedFiles(owned).get(file);
+  if (previous === undefined) return undefined;
+  const abs = path.join(outdir, previous);
   let text: string;
   try {
     text = fs.readFileSync(abs, 'utf8');
@@ -66,4 +68,20 @@ export function readPreviousObject(outdir: string, file: string, owned: Readonly
   }
   const o = doc as Partial<KubeObject> | undefined;
   return o && typeof o === 'object' && typeof o.kind === 'string' && typeof o.metadata === 'object' && o.metadata !== null ? o as KubeObject : undefined;
+}
+
+const sharded = new WeakMap<ReadonlySet<string>, Map<string, string>>();
+
+/** The owned files of sharded environments by their unsharded path (an object keeps its identity across shards). */
+function shardedFiles(owned: ReadonlySet<string>): Map<string, string> {
+  let map = sharded.get(owned);
+  if (!map) {
+    map = new Map();
+    for (const file of owned) {
+      const plain = unshardedPath(file);
+      if (plain !== undefined) map.set(plain, file);
+    }
+    sharded.set(owned, map);
+  }
+  return map;
 }

@@ -2,14 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AggregateDataOpsError, DataOpsError } from '../errors';
 import { DataPlatform, Environment } from '../platform';
-import { ArtifactContext, Artifacts } from './artifacts';
+import { artifactContext, Artifacts } from './artifacts';
 import { collectObjects } from './collect';
 import { MANIFESTS_DIR } from './layout';
+import { renderManifests, Sharding } from './shards';
 import { KubeObject, SynthesizedObject } from './manifest';
 import { PreviousOutput, readPreviousObject } from './previous';
 import { outputRules, ruleApplies } from './rules';
 import { compareOutput, OutputComparison, readOwnedFiles, writeOutput, WriteResult } from './writer';
-import { toYaml } from './yaml';
 
 /** Options of {@link synthesizePlatform}. */
 export interface SynthesizeOptions {
@@ -55,34 +55,10 @@ export function synthesizePlatform(platform: DataPlatform, options: SynthesizeOp
   const objects = PreviousOutput._during(platform, outdir, () => collectObjects(platform, { environments: options.environments }));
   checkRules(objects, outdir);
 
-  const files = new Map<string, string>();
-  for (const o of objects) files.set(o.file, toYaml(o.object));
-  const context = artifactContext(outdir, objects);
-  for (const artifact of Artifacts.list(platform)) {
-    if (artifact.path.startsWith(`${MANIFESTS_DIR}/`) || path.isAbsolute(artifact.path) || artifact.path.split('/').includes('..')) {
-      throw new DataOpsError(`artifact path '${artifact.path}' must be relative and outside ${MANIFESTS_DIR}/`, { constructPath: artifact.owner.node.path });
-    }
-    if (files.has(artifact.path)) throw new DataOpsError(`two artifacts write '${artifact.path}'`, { constructPath: artifact.owner.node.path });
-    const content = artifact.render(context);
-    if (content !== undefined) files.set(artifact.path, content);
-  }
+  const { files, shards } = renderManifests(objects, Sharding.budgetOf(platform));
+  Artifacts.render(platform, artifactContext(outdir, objects, shards), files);
   if (options.environments) keepOtherEnvironments(outdir, files, options.environments);
   return new Synthesis(outdir, objects, files);
-}
-
-/** What artifacts see of a synthesis: its folder, and the objects of each environment (resolved once). */
-export function artifactContext(outdir: string, objects: readonly SynthesizedObject[]): ArtifactContext {
-  const byEnv = new Map<string, SynthesizedObject[]>();
-  for (const o of objects) {
-    const list = byEnv.get(o.environment);
-    if (list) list.push(o);
-    else byEnv.set(o.environment, [o]);
-  }
-  const others = new Map<Environment, readonly SynthesizedObject[]>();
-  return {
-    outdir,
-    objectsOf: (env) => byEnv.get(env.name) ?? others.get(env) ?? others.set(env, collectObjects(env)).get(env)!,
-  };
 }
 
 DataPlatform._writer = (platform) => {
