@@ -165,7 +165,10 @@ export class Schema extends Construct implements IGraphContributor {
   public addToGraph(graph: DataFlowGraph): void {
     const id = (this.topic as { graphNodeId?: string }).graphNodeId;
     if (!id || !this.subject.endsWith('-value')) return;
-    graph.annotate(id, { fields: this.fields.map((f) => ({ name: f.name, type: f.type, tags: this.fieldTags[f.name] ?? [] })) });
+    const parsed = this.fields.map((f) => ({ name: f.name, type: f.type, tags: this.fieldTags[f.name] ?? [] }));
+    // Fields classified in a definition that is not parsed (Protobuf) are still classified, without a type.
+    const unparsed = Object.keys(this.fieldTags).filter((f) => !this.fields.some((x) => x.name === f)).map((name) => ({ name, tags: this.fieldTags[name] }));
+    graph.annotate(id, { fields: [...parsed, ...unparsed] });
   }
 
   /** Every version, oldest first: the versions in the committed dist, plus the code's definition when it is new. */
