@@ -8,6 +8,7 @@ export * from './connector';
 export * from './consumer-lag-alert';
 export { KafkaMetrics } from './metrics';
 export type { KafkaMetricsExporter, KafkaMetricsOptions, KafkaMetricsSource } from './metrics';
+export * from './kafka-dashboard';
 export * from './principal';
 export * from './schema';
 export * from './schema-compatibility';

@@ -4,7 +4,7 @@
  */
 import {
   Airflow, AlertRoute, AuditRule, Compatibility, DataClass, DataPlatform, Dags, DbtProject, Environment, GitOps, KafkaCluster, KafkaConnect,
-  KafkaConnector, MaskingPolicy, NetworkPeer, NetworkPort, Pipeline, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
+  KafkaConnector, KafkaDashboard, MaskingPolicy, NetworkPeer, NetworkPort, Pipeline, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
 } from 'cdk8s-dataops';
 
 const platform = new DataPlatform();
@@ -86,6 +86,7 @@ for (const name of ['dev', 'prod']) {
   });
   orders.alertOnLag({ threshold: 10_000, for: '10m', severity: 'critical', runbook: 'https://runbooks.acme.com/payments/orders-lag', route: oncall });
   raw.alertOnThroughput({ min: 1, max: 5000, for: '15m', route: oncall });
+  new KafkaDashboard(orders, 'dashboard'); // Grafana (dashboard sidecar): lag per group, messages/s per topic
 
   // The analytics team lands enriched orders in the warehouse; the payments team shares the topic with them.
   const analytics = new Pipeline(env, 'analytics', { owner: 'team-analytics', description: 'Orders in the warehouse', domain: 'analytics' });

@@ -86,3 +86,25 @@ export function testRules(dir: string, test: { readonly interval: string; readon
   }));
   return promtool(['test', 'rules', path.basename(file)], dir);
 }
+
+/** One `promql_expr_test` case: at `evalTime`, `expr` returns exactly `samples` (labels as PromQL `{a="b"}`). */
+export interface ExprExpectation {
+  readonly expr: string;
+  readonly evalTime: string;
+  readonly samples: readonly { readonly labels: string; readonly value: number }[];
+}
+
+/** Runs `promtool test rules` with PromQL expression tests only (no rule file), e.g. for dashboard queries. */
+export function testExpressions(test: { readonly interval: string; readonly series: readonly InputSeries[]; readonly expect: readonly ExprExpectation[] }): PromtoolResult {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dataops-promtool-'));
+  fs.writeFileSync(path.join(dir, 'test.yaml'), stringify({
+    rule_files: [],
+    evaluation_interval: '1m',
+    tests: [{
+      interval: test.interval,
+      input_series: test.series.map((s) => ({ series: s.series, values: s.values })),
+      promql_expr_test: test.expect.map((e) => ({ expr: e.expr, eval_time: e.evalTime, exp_samples: e.samples.map((s) => ({ labels: s.labels, value: s.value })) })),
+    }],
+  }));
+  return promtool(['test', 'rules', 'test.yaml'], dir);
+}
