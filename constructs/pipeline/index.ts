@@ -1,1 +1,2 @@
 export * from './pipeline';
+export { alertingPack, consumerLagAlerted } from './rules/consumer-lag-alerted';

@@ -1,4 +1,5 @@
 import { Environment } from '../../../lib/platform';
+import { PolicyPack } from '../../../lib/policy/pack';
 import { Compliance, constructRule, RuleLevel, Violation } from '../../../lib/policy/rule';
 import { consumerGroupsUnder } from '../../kafka/consumer-groups';
 import { ConsumerLagAlert } from '../../kafka/consumer-lag-alert';
@@ -33,3 +34,13 @@ export const consumerLagAlerted = constructRule({
     return out;
   },
 });
+
+/**
+ * The alerting rules, as a pack to add until the recommended pack includes them:
+ * `Policies.of(platform).add(alertingPack)`.
+ */
+export const alertingPack: PolicyPack = {
+  name: 'alerting',
+  description: 'Production consumer groups have lag alerts',
+  rules: [consumerLagAlerted],
+};

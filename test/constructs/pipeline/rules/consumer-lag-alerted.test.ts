@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicies, KafkaCluster, KafkaConnect, KafkaConnector, Pipeline, Policies, StreamingApp, synthesizePlatform, Topic } from 'cdk8s-dataops';
-import { consumerLagAlerted } from '../../../../constructs/pipeline/rules/consumer-lag-alerted';
+import { alertingPack, evaluatePolicies, KafkaCluster, KafkaConnect, KafkaConnector, Pipeline, Policies, StreamingApp, synthesizePlatform, Topic } from 'cdk8s-dataops';
 import { kafkaFixture } from '../../kafka/support';
 
 function platform(env = 'prod') {
@@ -8,7 +7,7 @@ function platform(env = 'prod') {
   // Apps run in 'payments'; External Secrets copies their credentials over from 'kafka'.
   const cluster = KafkaCluster.fromStrimzi(f0.env, 'kafka-payments', { name: 'main', namespace: 'kafka', bootstrapServers: 'main-kafka-bootstrap.kafka:9093', credentialsStore: { name: 'strimzi-users' } });
   const f = { ...f0, cluster };
-  Policies.of(f.platform).add({ name: 'monitoring', rules: [consumerLagAlerted] });
+  Policies.of(f.platform).add(alertingPack);
   const orders = new Pipeline(f.env, 'orders', { owner: 'team-payments' });
   const raw = new Topic(orders, 'raw', { cluster: f.cluster, topicName: 'payments.orders.v1' });
   new StreamingApp(orders, 'validator', { image: 'ghcr.io/acme/validator:1.0.0', cluster: f.cluster, reads: [raw] });
