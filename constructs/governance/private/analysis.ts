@@ -74,6 +74,15 @@ export function analyzeGovernance(env: Environment): GovernanceAnalysis {
   return analysis;
 }
 
+/** The governance view of a topic's environment and the topic's PII, or undefined when the topic carries none. */
+export function piiTopicOf(topic: IConstruct): { readonly analysis: GovernanceAnalysis; readonly info: PiiTopic } | undefined {
+  const env = Environment.tryOf(topic);
+  if (!env) return undefined;
+  const analysis = analyzeGovernance(env);
+  const info = analysis.piiTopics.find((t) => t.topic === topic);
+  return info ? { analysis, info } : undefined;
+}
+
 /** A reader for messages: `streaming app validator`, `connector orders-to-warehouse`, `KafkaUser x`. */
 export function readerName(graph: DataFlowGraph, reader: IKafkaPrincipal): string {
   const node = reader.graphNodeId ? graph.node(reader.graphNodeId) : undefined;

@@ -1,7 +1,6 @@
 import { IConstruct } from 'constructs';
-import { Environment } from '../../../lib/platform';
 import { Compliance, constructRule, RuleLevel } from '../../../lib/policy/rule';
-import { analyzeGovernance, readerName } from '../private/analysis';
+import { piiTopicOf, readerName } from '../private/analysis';
 import { isGovernedTopic } from './subjects';
 
 /**
@@ -16,11 +15,9 @@ export const piiFlows = constructRule({
   remediation: 'Informational: check that every place listed is intended.',
   appliesTo: isGovernedTopic,
   evaluate(topic) {
-    const env = Environment.tryOf(topic);
-    if (!env) return Compliance.NOT_APPLICABLE;
-    const a = analyzeGovernance(env);
-    const info = a.piiTopics.find((t) => t.topic === topic);
-    if (!info) return Compliance.NOT_APPLICABLE;
+    const found = piiTopicOf(topic);
+    if (!found) return Compliance.NOT_APPLICABLE;
+    const { analysis: a, info } = found;
     const name = (id: string) => a.graph.node(id)?.name ?? id;
     const downstream = [...a.classes.entries()]
       .filter(([id, c]) => id !== topic.graphNodeId && c.fields.some((f) => f.from.includes(topic.graphNodeId) || (info.fields.some((g) => g.from.some((o) => f.from.includes(o))) && f.tags.includes('pii'))))

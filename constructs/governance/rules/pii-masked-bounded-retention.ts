@@ -1,7 +1,6 @@
-import { Environment } from '../../../lib/platform';
 import { Compliance, constructRule, RuleLevel, Violation } from '../../../lib/policy/rule';
 import { Topic } from '../../kafka/topic';
-import { analyzeGovernance } from '../private/analysis';
+import { piiTopicOf } from '../private/analysis';
 
 /** DOP-GOV-002 (recommended): a topic carrying PII has every PII field under a MaskingPolicy and a bounded retention. */
 export const piiMaskedBoundedRetention = constructRule({
@@ -12,11 +11,9 @@ export const piiMaskedBoundedRetention = constructRule({
   remediation: "Cover each PII field with a MaskingPolicy, and give the topic an explicit time-bound retention (`config: { retention: '7d', cleanupPolicy: 'delete' }`); compacted topics keep the last value forever.",
   appliesTo: (c): c is Topic => c instanceof Topic,
   evaluate(topic) {
-    const env = Environment.tryOf(topic);
-    if (!env) return Compliance.NOT_APPLICABLE;
-    const a = analyzeGovernance(env);
-    const info = a.piiTopics.find((t) => t.topic === topic);
-    if (!info) return Compliance.NOT_APPLICABLE;
+    const found = piiTopicOf(topic);
+    if (!found) return Compliance.NOT_APPLICABLE;
+    const { analysis: a, info } = found;
     const out: Violation[] = [];
     const unmasked = info.fields.filter((f) => !a.policies.some((p) => p.topics.includes(topic) && p.fields.includes(f.name)));
     if (unmasked.length) {

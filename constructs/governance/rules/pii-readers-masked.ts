@@ -1,7 +1,6 @@
 import { IConstruct } from 'constructs';
-import { Environment } from '../../../lib/platform';
 import { Compliance, constructRule, RuleLevel, Violation } from '../../../lib/policy/rule';
-import { analyzeGovernance, readerName } from '../private/analysis';
+import { piiTopicOf, readerName } from '../private/analysis';
 import { isGovernedTopic } from './subjects';
 
 /**
@@ -16,11 +15,9 @@ export const piiReadersMasked = constructRule({
   remediation: 'Add a MaskingPolicy for the field on the topic (Kafka Connect sinks then get a masking transform automatically), add the reader to its `exempt` list when it needs clear values, or let the upstream app declare that it removes the field (Classification.declareHandling).',
   appliesTo: isGovernedTopic,
   evaluate(topic) {
-    const env = Environment.tryOf(topic);
-    if (!env) return Compliance.NOT_APPLICABLE;
-    const a = analyzeGovernance(env);
-    const info = a.piiTopics.find((t) => t.topic === topic);
-    if (!info) return Compliance.NOT_APPLICABLE;
+    const found = piiTopicOf(topic);
+    if (!found) return Compliance.NOT_APPLICABLE;
+    const { analysis: a, info } = found;
     const out: Violation[] = [];
     for (const r of info.readers) {
       const gaps: string[] = [];
