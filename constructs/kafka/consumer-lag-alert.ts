@@ -5,7 +5,7 @@ import { DataFlowGraph } from '../../lib/graph/graph';
 import { toKubernetesName } from '../../lib/names';
 import { instanceOf, propsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
-import { AlertRoute, AlertRules, AlertSeverity } from '../monitoring';
+import { AlertRoute, AlertRules, AlertSeverity, prometheusDuration } from '../monitoring';
 import { IKafkaCluster } from './cluster';
 import { consumerGroupsUnder } from './consumer-groups';
 import { consumerGroupLagExpr, metricsOf } from './metrics';
@@ -98,8 +98,8 @@ export class ConsumerLagAlert extends Construct {
           for: options.for,
           severity: p.severity,
           summary: `Consumer group ${group} is {{ $value | humanize }} messages behind on topic {{ $labels.${names.lag.topic} }} (threshold ${p.threshold})`,
-          description: `Lag of consumer group '${group}' on Kafka cluster '${cluster.clusterName}' has stayed above ${p.threshold} messages ` +
-            'for the alert\'s whole "for" period: the consumers are down, stuck or too slow for the input.',
+          description: `Lag of consumer group '${group}' on Kafka cluster '${cluster.clusterName}' has been above ${p.threshold} messages ` +
+            `for ${prometheusDuration(p.for)}: its consumers are down, stuck or too slow for the input.`,
           runbook: p.runbook,
           labels: { consumer_group: group, kafka_cluster: cluster.clusterName },
         };

@@ -156,7 +156,8 @@ export class AlertRules extends Construct {
       metadata: { name, namespace: this.namespace, labels: p.objectLabels ? { ...p.objectLabels } : undefined },
       spec: {
         groups: [{
-          name: group ? `${group.name}.${name}` : name,
+          // Rule group names are unique per PrometheusRule; the pipeline in front tells them apart in Prometheus's UI.
+          name: group && !name.startsWith(`${group.name}-`) ? `${group.name}.${name}` : name,
           rules: this.rules.map((r) => ({ alert: r.alert, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(r.expr), for: r.for, labels: { ...r.labels }, annotations: { ...r.annotations } })),
         }],
       },

@@ -19,11 +19,11 @@ function ordersPipeline(metrics?: KafkaMetricsSource) {
 const RUNBOOK = 'https://runbooks.acme.com/kafka/consumer-lag';
 
 /** The annotations the lag alert of group 'validator' must carry (rendered by Prometheus's templating in promtool). */
-function lagAnnotations(value: string, topic: string, threshold: number, runbook?: string) {
+function lagAnnotations(value: string, topic: string, threshold: number, forDuration: string, runbook?: string) {
   return {
     summary: `Consumer group validator is ${value} messages behind on topic ${topic} (threshold ${threshold})`,
-    description: `Lag of consumer group 'validator' on Kafka cluster 'main' has stayed above ${threshold} messages for the alert's whole "for" period: ` +
-      'the consumers are down, stuck or too slow for the input.',
+    description: `Lag of consumer group 'validator' on Kafka cluster 'main' has been above ${threshold} messages for ${forDuration}: ` +
+      'its consumers are down, stuck or too slow for the input.',
     ...(runbook ? { runbook_url: runbook } : {}),
   };
 }
@@ -80,9 +80,9 @@ describe('pipeline.alertOnLag', () => {
       expect: [
         { evalTime: '9m', alertname: 'KafkaConsumerLagHigh', alerts: [] },
         {
-          evalTime: '10m', alertname: 'KafkaConsumerLagHigh', alerts: [{ labels, annotations: lagAnnotations('1.2k', 'payments.orders.v1', 1000, RUNBOOK) }],
+          evalTime: '10m', alertname: 'KafkaConsumerLagHigh', alerts: [{ labels, annotations: lagAnnotations('1.2k', 'payments.orders.v1', 1000, '10m', RUNBOOK) }],
         },
-        { evalTime: '30m', alertname: 'KafkaConsumerLagHigh', alerts: [{ labels, annotations: lagAnnotations('1.2k', 'payments.orders.v1', 1000, RUNBOOK) }] },
+        { evalTime: '30m', alertname: 'KafkaConsumerLagHigh', alerts: [{ labels, annotations: lagAnnotations('1.2k', 'payments.orders.v1', 1000, '10m', RUNBOOK) }] },
       ],
     });
     expect(result.status, result.output).toBe(0);
@@ -123,7 +123,7 @@ describe('pipeline.alertOnLag', () => {
       series: [{ series, values: '50+10x30' }], // 50, 60, ... above 100 from minute 6
       expect: [
         { evalTime: '10m', alertname: 'KafkaConsumerLagHigh', alerts: [] }, // above since 6m: pending
-        { evalTime: '11m', alertname: 'KafkaConsumerLagHigh', alerts: [{ labels, annotations: lagAnnotations('160', 'payments.orders.v1', 100) }] },
+        { evalTime: '11m', alertname: 'KafkaConsumerLagHigh', alerts: [{ labels, annotations: lagAnnotations('160', 'payments.orders.v1', 100, '5m') }] },
       ],
     });
     expect(result.status, result.output).toBe(0);
@@ -147,7 +147,7 @@ describe('pipeline.alertOnLag', () => {
     const result = testRules(dir, {
       interval: '1m',
       series: [{ series: 'kafka_consumergroup_lag{namespace="kafka",consumergroup="validator",topic="payments.orders.v1",partition="0"}', values: '5000x20' }],
-      expect: [{ evalTime: '15m', alertname: 'KafkaConsumerLagHigh', alerts: [{ labels, annotations: lagAnnotations('5k', 'payments.orders.v1', 1000) }] }],
+      expect: [{ evalTime: '15m', alertname: 'KafkaConsumerLagHigh', alerts: [{ labels, annotations: lagAnnotations('5k', 'payments.orders.v1', 1000, '10m') }] }],
     });
     expect(result.status, result.output).toBe(0);
     // The series came with namespace="kafka"; the alert carries the route's namespace, so the route sees it.
