@@ -19,9 +19,22 @@ export const piiFlows = constructRule({
     if (!found) return Compliance.NOT_APPLICABLE;
     const { analysis: a, info } = found;
     const name = (id: string) => a.graph.node(id)?.name ?? id;
-    const downstream = [...a.classes.entries()]
-      .filter(([id, c]) => id !== topic.graphNodeId && c.fields.some((f) => f.from.includes(topic.graphNodeId) || (info.fields.some((g) => g.from.some((o) => f.from.includes(o))) && f.tags.includes('pii'))))
-      .map(([id]) => name(id));
+    // Datasets downstream (through the processes that read and write) that still carry one of these PII fields.
+    const names = info.fields.map((f) => f.name);
+    const reached = new Set<string>();
+    const queue = [topic.graphNodeId];
+    while (queue.length > 0) {
+      const d = queue.shift()!;
+      for (const p of a.graph.readersOf(d)) {
+        for (const o of a.graph.readersOf(p)) {
+          if (o === topic.graphNodeId || reached.has(o) || a.graph.node(o)?.role !== 'dataset') continue;
+          if (!a.classes.get(o)?.fields.some((f) => names.includes(f.name) && f.tags.includes('pii'))) continue;
+          reached.add(o);
+          queue.push(o);
+        }
+      }
+    }
+    const downstream = [...reached].sort().map(name);
     const readers = info.readers.map((r) => `${readerName(a.graph, r.reader)}: ${info.fields.map((f) => {
       const e = r.fields.get(f.name);
       return `${f.name} ${e ? (e.enforcement === 'none' ? 'in clear' : e.enforcement === 'exempt' ? `exempt (MaskingPolicy ${e.policy.policyName})` : `masked (${e.detail})`) : 'in clear'}`;

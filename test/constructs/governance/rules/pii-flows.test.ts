@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicies, MaskingPolicy, synthesizePlatform } from 'cdk8s-dataops';
+import { evaluatePolicies, MaskingPolicy, StreamingApp, synthesizePlatform, Topic } from 'cdk8s-dataops';
 import { piiPlatform } from '../support';
 
 describe('DOP-GOV-003 where PII flows', () => {
@@ -15,5 +15,16 @@ describe('DOP-GOV-003 where PII flows', () => {
         'customerEmail exempt (MaskingPolicy mask); inherited downstream by payments.orders-enriched.v1'],
     ]);
     expect(s.files.get('reports/data-governance.md')).toContain('| payments.orders-enriched.v1 | customerEmail | connector to-warehouse | masked | MaskingPolicy mask (all): transform MaskField$Value on connector to-warehouse |');
+  });
+
+  it('lists only datasets downstream of the topic, never upstream ones with the same origin', () => {
+    const f = piiPlatform();
+    const next = new Topic(f.pipeline, 'next', { cluster: f.cluster, topicName: 'payments.next.v1' });
+    new StreamingApp(f.pipeline, 'forwarder', { image: 'ghcr.io/acme/fwd:1.0.0', cluster: f.cluster, reads: [f.enriched], writes: [next] });
+    new MaskingPolicy(f.pipeline, 'mask', { topics: [f.orders], fields: ['customerEmail'], rule: 'all', exempt: [f.enricher] });
+    const s = synthesizePlatform(f.platform, { outdir: '/nonexistent-dataops-out' });
+    const byPath = new Map(evaluatePolicies(f.platform, s.objects).findings.filter((x) => x.ruleId === 'DOP-GOV-003').map((x) => [x.constructPath, x.message]));
+    expect(byPath.get('prod/orders/enriched')).toMatch(/; inherited downstream by payments\.next\.v1$/);
+    expect(byPath.get('prod/orders/orders')).toMatch(/; inherited downstream by payments\.next\.v1, payments\.orders-enriched\.v1$/);
   });
 });
