@@ -70,6 +70,13 @@ describe('MaskingPolicy', () => {
     ]]);
   });
 
+  it('fails a platform with an unmasked PII reader, naming the rule and the reader', () => {
+    const f = piiPlatform();
+    new MaskingPolicy(f.pipeline, 'mask-pii', { topics: [f.orders, f.enriched], fields: ['customerEmail', 'cardNumber'], rule: 'all' });
+    const s = synthesizePlatform(f.platform, { outdir: '/nonexistent-dataops-out' });
+    expect(() => evaluatePolicies(f.platform, s.objects).assertNoBlocking()).toThrow(/DOP-GOV-001[\s\S]*prod\/orders\/enricher|prod\/orders\/enricher[\s\S]*DOP-GOV-001/);
+  });
+
   it('refuses a masked field the schema does not have, with a suggestion (DOP-GOV-004)', () => {
     const f = piiPlatform();
     new MaskingPolicy(f.pipeline, 'mask-pii', { schema: f.schema, fields: ['customerEmial'], rule: 'all', exempt: [f.enricher] });
