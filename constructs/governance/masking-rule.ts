@@ -38,9 +38,12 @@ export interface ConnectTransform {
  * - `'null'` → `MaskField$Value` without a replacement: the value becomes the type's empty value ("" / 0), which
  *   is not JSON null;
  * - `firstN`, `lastN`, `'email'`, `'hash'` → no built-in transform keeps part of a value or hashes it: not enforced
- *   on the connector unless a transform that does it is given (`MaskingPolicy` `connectTransform`).
+ *   on the connector unless a transform that does it is given (`MaskingPolicy` `connectTransform`);
+ * - nested fields (`address.city`) → `MaskField` only sees top-level fields: not enforced either.
  */
 export function maskFieldTransforms(rule: MaskingRule, fields: readonly { name: string; type?: string }[]): ConnectTransform[] | string {
+  const nested = fields.filter((f) => f.name.includes('.')).map((f) => f.name);
+  if (nested.length > 0) return `MaskField masks top-level fields only (${nested.map((n) => `'${n}'`).join(', ')} nested)`;
   if (rule === 'all') {
     const strings = fields.filter((f) => f.type === undefined || /(^|\|)string($|\|)/.test(f.type) || f.type === 'unknown').map((f) => f.name);
     const others = fields.filter((f) => !strings.includes(f.name)).map((f) => f.name);

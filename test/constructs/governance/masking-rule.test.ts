@@ -8,6 +8,7 @@ describe('masking rules', () => {
       { type: 'org.apache.kafka.connect.transforms.MaskField$Value', config: { fields: 'amount' } },
     ]);
     expect(maskFieldTransforms('null', [{ name: 'email' }])).toEqual([{ type: 'org.apache.kafka.connect.transforms.MaskField$Value', config: { fields: 'email' } }]);
+    expect(maskFieldTransforms('all', [{ name: 'address.city' }, { name: 'email' }])).toBe("MaskField masks top-level fields only ('address.city' nested)");
     for (const rule of ['hash', 'email', { firstN: 2 }, { lastN: 4 }] as const) {
       expect(maskFieldTransforms(rule, [{ name: 'email' }])).toBe(`Apache Kafka's built-in transforms cannot express '${describeRule(rule)}' (MaskField only replaces a whole value by a constant)`);
     }
