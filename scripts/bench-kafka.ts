@@ -1,21 +1,25 @@
 /**
  * Benchmark of the pull model against a REAL broker (the test harness: KRaft, SASL/SCRAM, ACLs enforced).
  *
- *   npx ts-node --swc scripts/bench-kafka.ts [--topics 10000] [--acls 10000] [--apply 1000] [--version 4.3.1]
+ *   npx ts-node --swc scripts/bench-kafka.ts [--topics 10000] [--acls 10000] [--apply 1000] [--version 4.3.1] [--json file]
  *
  * 1. Puts N topics and M ACL bindings on the broker (directly with kafkajs; not measured).
  * 2. Writes a dist declaring all of them (N KafkaTopic files, M/10 KafkaUser files with 10 bindings each),
- *    with a few differences so the plan has something to say.
- * 3. Measures `plan` (dist loading, cluster read, planning) and counts the admin requests, for several
- *    DescribeConfigs batch sizes, and for a tenth of the topics (round trips must not grow with topics).
- * 4. Measures `apply` creating K new topics (with configs).
- * Prints the figures; asserts nothing (a benchmark is not a test).
+ *    with a few differences so the plan has something to say, plus K topics to create.
+ * 3. Whole process, as a user runs it: compiles the CLI (tsc → bench-out/kafka-cli) and times
+ *    `synth kafka plan` (before any apply, and again once the state topic exists) and `synth kafka apply` of the
+ *    K new topics, each in its own node process (wall clock from spawn to exit; peak RSS when /usr/bin/time exists).
+ * 4. In process: the phases of plan (load dist, read cluster, read state, plan) and the admin requests by API, for
+ *    several DescribeConfigs batch sizes, and for a tenth of the topics (round trips must not grow with topics); a
+ *    DescribeConfigs of every topic with and without a config-name filter (where the read's cost comes from).
+ * Prints the figures and the machine's load; writes them as JSON with --json; asserts nothing (a benchmark is not a test).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
-import { applyLive, LiveKafka, loadDesiredState, planLive, waitForLeaders } from '../ops/kafka';
+import { applyLive, LiveKafka, loadDesiredState, planDrift, planLive, waitForLeaders } from '../ops/kafka';
 import { KAFKA_VERSIONS, startBroker } from '../test/support/kafka/broker';
 
 function arg(name: string, fallback: number): number {
@@ -28,7 +32,49 @@ const APPLY = arg('apply', 1_000);
 const versionArg = process.argv.indexOf('--version');
 const VERSION = versionArg > 0 ? process.argv[versionArg + 1] : KAFKA_VERSIONS.current;
 
+const jsonArg = process.argv.indexOf('--json');
+const JSON_OUT = jsonArg > 0 ? process.argv[jsonArg + 1] : undefined;
+const figures: Record<string, unknown> = {};
+
 const ms = (t: number) => `${(t / 1000).toFixed(2)} s`;
+const repo = path.join(__dirname, '..');
+
+/** Compiles the command line (what the published package runs) into bench-out/kafka-cli; returns its launcher. */
+function buildCli(): string {
+  const outDir = path.join(repo, 'bench-out', 'kafka-cli');
+  const t = Date.now();
+  // tsc emits even when files outside the pull model have type errors; the launcher only loads synth/ and ops/.
+  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(repo, 'tsconfig.json'), '--outDir', outDir, '--sourceMap', 'false', '--declaration', 'false'],
+    { stdio: 'ignore' });
+  const launcher = path.join(outDir, 'launch.js');
+  fs.writeFileSync(launcher, "require('./synth/cli.js').main(process.argv.slice(2)).then((c) => { process.exitCode = c; });\n");
+  if (!fs.existsSync(path.join(outDir, 'synth', 'cli.js'))) throw new Error(`tsc did not emit ${outDir}/synth/cli.js`);
+  console.log(`CLI compiled into ${path.relative(repo, outDir)} in ${ms(Date.now() - t)}`);
+  return launcher;
+}
+
+/** Runs the CLI in its own process: wall time from spawn to exit, exit code, peak RSS (MB, when /usr/bin/time exists). */
+function runCli(launcher: string, args: string[], env: NodeJS.ProcessEnv): { ms: number; code: number | null; rssMb?: number; stdout: string; stderr: string } {
+  const timeBin = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const cmd = timeBin ?? process.execPath;
+  const argv = timeBin ? ['-f', '%M', process.execPath, launcher, ...args] : [launcher, ...args];
+  const t = performance.now();
+  const r = spawnSync(cmd, argv, { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  const elapsed = performance.now() - t;
+  let stderr = r.stderr ?? '';
+  let rssMb: number | undefined;
+  if (timeBin) {
+    const lines = stderr.trimEnd().split('\n');
+    rssMb = Math.round(Number(lines.pop()) / 1024);
+    stderr = lines.join('\n');
+  }
+  return { ms: elapsed, code: r.status, rssMb, stdout: r.stdout ?? '', stderr };
+}
+
+function load(): string {
+  const [one, five] = os.loadavg();
+  return `load average ${one.toFixed(1)} (1 min), ${five.toFixed(1)} (5 min) on ${os.cpus().length} CPUs`;
+}
 
 function writeDist(dir: string, topics: number, users: number, extraTopics: number): void {
   const base = path.join(dir, 'manifests', 'bench', 'kafka');
@@ -122,6 +168,22 @@ async function main(): Promise<void> {
     t = Date.now();
     writeDist(tmp, TOPICS, users, APPLY);
     console.log(`dist written (${TOPICS + APPLY} KafkaTopic + ${users} KafkaUser files) in ${ms(Date.now() - t)}`);
+
+    // --- whole process, as a user runs it
+    const launcher = buildCli();
+    const cliEnv = { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: broker.sasl.username, KAFKA_SASL_PASSWORD: broker.sasl.password, FORCE_COLOR: '0' };
+    const existingDist = path.join(tmp, 'existing');
+    writeDist(existingDist, TOPICS, users, 0);
+    const cliPlan = (dist: string, label: string) => {
+      const r = runCli(launcher, ['kafka', 'plan', '--out', dist, '--bootstrap', broker.bootstrap, '--output', 'json'], cliEnv);
+      if (r.code !== 0) throw new Error(`synth kafka plan exited ${r.code}: ${r.stderr}`);
+      const j = JSON.parse(r.stdout);
+      console.log(`  ${label}: ${ms(r.ms)} whole process${r.rssMb ? `, peak RSS ${r.rssMb} MB` : ''}; in it: cluster read + plan ${ms(j.stats.durationMs)}, ` +
+        `${j.stats.requests.total} requests (${Object.entries(j.stats.requests.byApi).map(([k, v]) => `${k} ${v}`).join(', ')}); ${load()}`);
+      return { ms: Math.round(r.ms), rssMb: r.rssMb, inProcessMs: j.stats.durationMs, requests: j.stats.requests };
+    };
+    console.log(`\nwhole process (\`synth kafka plan\` of ${TOPICS} topics and ${users * 10} bindings, compiled CLI, own process):`);
+    figures.planBeforeState = cliPlan(existingDist, 'plan, no state topic yet');
     const live = await LiveKafka.connect({ brokers: [broker.bootstrap], sasl: broker.sasl, requestTimeout: 120_000 });
     try {
       t = Date.now();
@@ -161,18 +223,54 @@ async function main(): Promise<void> {
         `${applied.done.stateRecordsWritten} state records written, verified ${applied.verified}), ${applied.stats.requests.total} requests ` +
         `(${Object.entries(applied.stats.requests.byApi).map(([k, v]) => `${k} ${v}`).join(', ')})`);
       console.log(`  steps: ${steps.join(', ')}`);
+      if (!applied.verified) for (const line of planDrift(applied.after.plan).slice(0, 5)) console.log(`  still differs: ${line}`);
+      figures.applyInProcess = { ms: Date.now() - t, done: applied.done, requests: applied.stats.requests };
       t = Date.now();
       const again = await planLive(live, desired);
       console.log(`plan after apply (reads the ${again.state.topics.size + again.state.users.size} state records too): ${ms(Date.now() - t)}, ` +
         `phases ${JSON.stringify(again.stats.phases)}, ${again.stats.requests.total} requests (${Object.entries(again.stats.requests.byApi).map(([k, v]) => `${k} ${v}`).join(', ')}), ` +
         `changes: ${again.plan.creates.length + again.plan.updates.length + again.plan.aclCreates.length}`);
+
+      console.log('\nwhole process, once the state topic holds a record for every object:');
+      figures.planWithState = cliPlan(tmp, 'plan, state topic present');
+      // Apply of APPLY more new topics (with configs), as a user runs it.
+      const more = path.join(tmp, 'more');
+      writeDist(more, TOPICS, users, 0);
+      const moreBase = path.join(more, 'manifests', 'bench', 'kafka');
+      for (const f of fs.readdirSync(path.join(tmp, 'manifests', 'bench', 'kafka')).filter((x) => x.startsWith('kafkatopic.bench.new'))) {
+        fs.copyFileSync(path.join(tmp, 'manifests', 'bench', 'kafka', f), path.join(moreBase, f));
+      }
+      for (let i = 0; i < APPLY; i++) {
+        fs.writeFileSync(path.join(moreBase, `kafkatopic.bench.more${i}.yaml`), fs.readFileSync(path.join(moreBase, 'kafkatopic.bench.new0.yaml'), 'utf8').replace(/bench\.new0/g, `bench.more${i}`));
+      }
+      const ap = runCli(launcher, ['kafka', 'apply', '--out', more, '--bootstrap', broker.bootstrap, '--output', 'json'], cliEnv);
+      const aj = ap.stdout ? JSON.parse(ap.stdout) : {};
+      console.log(`  apply creating ${APPLY} topics: ${ms(ap.ms)} whole process (exit ${ap.code})${ap.rssMb ? `, peak RSS ${ap.rssMb} MB` : ''}; ` +
+        `in it: apply ${ms(aj.stats?.durationMs ?? NaN)}, ${aj.stats?.requests?.total} requests, done ${JSON.stringify(aj.done)}; ${load()}`);
+      if (ap.code !== 0) console.log(`  ${ap.stderr.trim().split('\n').slice(-3).join(' | ')} ${(aj.remaining ?? []).slice(0, 3).join(' | ')}`);
+      figures.applyWholeProcess = { ms: Math.round(ap.ms), code: ap.code, rssMb: ap.rssMb, done: aj.done, inProcessMs: aj.stats?.durationMs };
+
+      // Where the cluster read's cost is: DescribeConfigs of every topic, all entries vs two named entries.
+      const names = Array.from({ length: TOPICS }, (_, i) => `bench.t${i}`);
+      t = Date.now();
+      await live.admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: 2, name })) });
+      const all = Date.now() - t;
+      t = Date.now();
+      await live.admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: 2, name, configNames: ['retention.ms', 'cleanup.policy'] })) });
+      const two = Date.now() - t;
+      console.log(`\nDescribeConfigs of ${TOPICS} topics in one request: every entry ${ms(all)}, two named entries ${ms(two)} (${load()})`);
+      figures.describeConfigs = { allEntriesMs: all, twoEntriesMs: two };
     } finally {
       await live.disconnect();
     }
   } finally {
     await broker.destroy();
     fs.rmSync(tmp, { recursive: true, force: true });
-    console.log(`\ntotal ${ms(Date.now() - started)}`);
+    console.log(`\ntotal ${ms(Date.now() - started)}; ${load()}`);
+    if (JSON_OUT) {
+      fs.mkdirSync(path.dirname(path.resolve(JSON_OUT)), { recursive: true });
+      fs.writeFileSync(JSON_OUT, JSON.stringify({ date: new Date().toISOString(), version: VERSION, topics: TOPICS, acls: ACLS, apply: APPLY, load: os.loadavg(), cpus: os.cpus().length, figures }, null, 2));
+    }
   }
 }
 

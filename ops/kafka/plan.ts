@@ -124,11 +124,18 @@ class PlanBuilder {
   private readonly unmanagedAcls: AclBinding[] = [];
   private readonly notices: string[] = [];
   private readonly present: Map<string, AclBinding>;
+  /** The bindings on the cluster by principal (a declared user looks only at its own). */
+  private readonly presentByPrincipal = new Map<string, [string, AclBinding][]>();
 
   constructor(private readonly desired: DesiredState, private readonly actual: ActualState, private readonly state: StateRecords,
     private readonly options: KafkaPlanOptions) {
     this.prune = options.prune ?? false;
     this.present = new Map(actual.acls.map((a) => [aclKey(a), a]));
+    for (const [key, a] of this.present) {
+      const list = this.presentByPrincipal.get(a.principal);
+      if (list) list.push([key, a]);
+      else this.presentByPrincipal.set(a.principal, [[key, a]]);
+    }
   }
 
   public build(): KafkaPlan {
@@ -255,8 +262,8 @@ class PlanBuilder {
     const adopted = new Set(rec?.adoptedAcls ?? []);
     const wanted = new Set((u.acls ?? []).map(aclKey));
     for (const a of u.acls ?? []) if (!this.present.has(aclKey(a))) this.aclCreates.push(a);
-    for (const [key, a] of this.present) {
-      if (a.principal !== u.principal || wanted.has(key)) continue;
+    for (const [key, a] of this.presentByPrincipal.get(u.principal) ?? []) {
+      if (wanted.has(key)) continue;
       const what = `removed from KafkaUser '${u.name}' in dist`;
       if (created.has(key)) {
         this.removals.push(this.removal('acl', formatAcl(a), a, true, `${what} (created by cdk8s-dataops)`, true));

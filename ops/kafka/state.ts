@@ -7,7 +7,7 @@
  * reading and writing is in ./state-store.ts.
  */
 import { DataOpsError } from '../../lib/errors';
-import { ActualState, aclKey, DesiredState, LiveRemovalPolicy } from './model';
+import { ActualState, aclKey, DesiredState, LiveRemovalPolicy, parseAclKey } from './model';
 
 /** The compacted topic holding the records. */
 export const STATE_TOPIC = '__cdk8s_dataops_state';
@@ -171,12 +171,20 @@ function nextTopicRecords(desired: DesiredState, actual: ActualState, previous: 
 
 function nextUserRecords(desired: DesiredState, actual: ActualState, previous: StateRecords, createdAcls: ReadonlySet<string>): Map<string, UserRecord> {
   const present = new Set(actual.acls.map(aclKey));
+  const createdBy = new Map<string, string[]>();
+  for (const k of createdAcls) {
+    const principal = parseAclKey(k)?.principal;
+    if (principal === undefined) continue;
+    const list = createdBy.get(principal);
+    if (list) list.push(k);
+    else createdBy.set(principal, [k]);
+  }
   const users = new Map<string, UserRecord>();
   const declared = new Set<string>();
   for (const u of desired.users) {
     declared.add(u.principal);
     const before = previous.users.get(u.principal);
-    const created = new Set([...(before?.acls ?? []), ...createdAcls].filter((k) => present.has(k) && k.startsWith(principalKeyPrefix(u.principal))));
+    const created = new Set([...(before?.acls ?? []), ...(createdBy.get(u.principal) ?? [])].filter((k) => present.has(k)));
     const adopted = new Set([...(before?.adoptedAcls ?? []), ...(u.acls ?? []).map(aclKey)].filter((k) => present.has(k) && !created.has(k)));
     users.set(u.principal, { kind: 'user', principal: u.principal, removalPolicy: u.removalPolicy, acls: [...created].sort(), adoptedAcls: [...adopted].sort() });
   }
@@ -187,11 +195,6 @@ function nextUserRecords(desired: DesiredState, actual: ActualState, previous: S
     if (acls.length + adoptedAcls.length > 0) users.set(principal, { ...rec, acls, adoptedAcls });
   }
   return users;
-}
-
-/** The start of the {@link aclKey} of every binding of a principal. */
-function principalKeyPrefix(principal: string): string {
-  return `[${JSON.stringify(principal)},`;
 }
 
 /** The writes that turn `before` into `after` (changed or new records, tombstones for forgotten ones). */

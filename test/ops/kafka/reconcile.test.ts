@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  applyLive, DesiredState, desiredStateFromObjects, importCluster, KafkaApplyError, KafkaApplyEvent, LiveKafka, loadDesiredState, planDrift,
+  applyLive, batches, DesiredState, desiredStateFromObjects, importCluster, KafkaApplyError, KafkaApplyEvent, LiveKafka, loadDesiredState, planDrift,
   planHasChanges, planLive, planVerdict, readState,
 } from '../../../ops/kafka';
 import { TOPIC_CONFIG_NAMES } from '../../../constructs/kafka/topic-config';
@@ -574,4 +574,13 @@ describe.each([
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, TEST_TIMEOUT);
+});
+
+describe('batches', () => {
+  it('bounds each request by items and by partitions (a KRaft controller rejects CreateTopics above 10,000 partitions, KAFKA-17870)', () => {
+    const topics = [4000, 3000, 2000, 12000, 1, 1, 1].map((partitions, i) => ({ topic: `t${i}`, partitions }));
+    expect(batches(topics, 500, (t) => t.partitions, 5000).map((b) => b.map((t) => t.topic))).toEqual([['t0'], ['t1'], ['t2'], ['t3'], ['t4', 't5', 't6']]);
+    expect(batches(topics, 2, (t) => t.partitions, 1e9).map((b) => b.length)).toEqual([2, 2, 2, 1]);
+    expect(batches([], 10)).toEqual([]);
+  });
 });
