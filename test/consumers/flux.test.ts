@@ -1,41 +1,164 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { fluxBuilds, fluxDirectoryProblems, generateKustomization, KubectlNotFoundError, kustomizeBuild, readDistFiles } from '../../lib/schema';
 import { cleanKubectlError } from '../../lib/schema/consumers/kustomize';
 import { configMap, kafkaTopic, snapshotTree, validDist, variant, tempTrees } from '../lib/schema/fixtures';
+import { ensureControlPlaneBinaries } from '../support/k8s/binaries';
+import { ControlPlane, startControlPlane } from '../support/k8s/control-plane';
+import { exampleDists } from '../support/k8s/examples';
+import { createReferencedNamespaces } from '../support/k8s/namespaces';
 
 const kubectl = process.env.KUBECTL ?? 'kubectl';
 const haveKubectl = spawnSync(kubectl, ['version', '--client'], { encoding: 'utf8' }).status === 0;
 
 const tree = tempTrees();
 
-describe('generateKustomization (what kustomize-controller generates when a path has no kustomization.yaml)', () => {
-  it('lists every .yaml/.yml file recursively in lexical order, not .json or other files', async () => {
-    const root = tree({
-      'b/x.yml': configMap, 'a/z.yaml': configMap, 'a/y.json': '{}', 'top.yaml': configMap, 'notes.txt': 'x',
-    });
-    expect(generateKustomization(root)).toBe('created');
-    expect(parse(fs.readFileSync(path.join(root, 'kustomization.yaml'), 'utf8'))).toEqual({
-      apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization',
-      resources: ['./a/z.yaml', './b/x.yml', './top.yaml'],
-    });
+// The first run on a machine builds the control plane (scripts/ci/ensure-k8s.sh, about 15 minutes cold).
+beforeAll(() => void ensureControlPlaneBinaries(), 3_600_000);
+
+/** Runs the Go program of test/consumers/flux (Flux's own libraries). */
+function fluxConsumer(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(ensureControlPlaneBinaries().fluxConsumer, args, { encoding: 'utf8', timeout: 600_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The kustomization.yaml Flux's own generator (fluxcd/pkg/kustomize) writes into a copy of `dir`. */
+function fluxGenerated(dir: string): unknown {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-gen-'));
+  try {
+    fs.cpSync(dir, copy, { recursive: true });
+    const r = fluxConsumer(['generate', copy]);
+    if (r.status !== 0) throw new Error(r.stderr);
+    return parse(r.stdout);
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+/** The kustomization.yaml our offline check (`synth validate`) generates into a copy of `dir`. */
+function ourGenerated(dir: string): unknown {
+  const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'our-gen-'));
+  try {
+    fs.cpSync(dir, copy, { recursive: true });
+    generateKustomization(copy);
+    return parse(fs.readFileSync(path.join(copy, 'kustomization.yaml'), 'utf8'));
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+// `synth validate` builds each environment offline with the kustomization kustomize-controller would generate
+// (users have kubectl, not Flux's Go code). That it is Flux's kustomization is checked here against Flux's own generator.
+describe("generateKustomization writes what Flux's own generator (fluxcd/pkg/kustomize) writes", () => {
+  it('for .yaml/.yml files in sub-folders, with .json and other files beside them', () => {
+    const root = tree({ 'b/x.yml': configMap, 'a/z.yaml': configMap, 'a/y.json': '{}', 'top.yaml': configMap, 'notes.txt': 'x' });
+    const flux = fluxGenerated(root);
+    expect((flux as { resources: string[] }).resources).toEqual(['./a/z.yaml', './b/x.yml', './top.yaml']);
+    expect(ourGenerated(root)).toEqual(flux);
   });
 
-  it('lists a sub-folder that has its own kustomization as one resource and does not descend into it', async () => {
+  it('for a sub-folder that has its own kustomization (one resource, not descended into)', () => {
     const root = tree({ 'base/kustomization.yaml': 'resources: [cm.yaml]\n', 'base/cm.yaml': configMap, 'app.yaml': configMap });
-    generateKustomization(root);
-    expect(parse(fs.readFileSync(path.join(root, 'kustomization.yaml'), 'utf8')).resources).toEqual(['./app.yaml', './base']);
+    expect(ourGenerated(root)).toEqual(fluxGenerated(root));
   });
 
-  it('leaves a folder with a kustomization file alone', async () => {
+  for (const example of exampleDists()) {
+    for (const env of example.environments) {
+      it(`for examples/${example.name} ${env}`, () => {
+        const dir = path.join(example.dist, 'manifests', env);
+        expect(ourGenerated(dir)).toEqual(fluxGenerated(dir));
+      });
+    }
+  }
+
+  it('and leaves a folder with a kustomization file alone', async () => {
     const root = tree({ 'Kustomization': 'resources: []\n', 'a.yaml': configMap });
     expect(generateKustomization(root)).toBe('unchanged');
     expect(fs.existsSync(path.join(root, 'kustomization.yaml'))).toBe(false);
   });
 });
+
+// Flux's own reconcile path, on a real API server: kustomize-controller's generator and build, then its server-side
+// apply engine (fluxcd/pkg/ssa, staged: CRDs, ClusterRoles and Namespaces first), twice. The second reconciliation
+// must find nothing to change: Flux's drift detection (a server-side dry run compared with the cluster) sees none.
+describe("Flux's own code reconciles every example environment with zero drift", () => {
+  let plane: ControlPlane | undefined;
+  afterEach(async () => {
+    await plane?.stop();
+    plane = undefined;
+  });
+
+  for (const example of exampleDists()) {
+    for (const env of example.environments) {
+      it(`examples/${example.name} ${env}`, async () => {
+        const source = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-source-'));
+        try {
+          const ks = fluxKustomizationFor(example.dist, env, source);
+          const files = readDistFiles(example.dist, path.posix.join('manifests', env));
+          const objects = files.reduce((n, f) => n + (f.documents?.length ?? 0), 0);
+          plane = await startControlPlane();
+          await createReferencedNamespaces(plane.api, files);
+          const r = fluxConsumer(['reconcile', '--kubeconfig', plane.kubeconfig, '--root', source, '--kustomization', ks]);
+          expect(r.stderr).toBe('');
+          expect(r.status).toBe(0);
+          const report = JSON.parse(r.stdout) as { objects: number; generated: boolean; reconciles: Array<Array<{ subject: string; action: string }>> };
+          expect(report.objects).toBe(objects);
+          expect(report.generated).toBe(true);
+          const [first, second] = report.reconciles;
+          expect(first.filter((e) => e.action !== 'created')).toEqual([]);
+          expect(first).toHaveLength(objects);
+          expect(second.filter((e) => e.action !== 'unchanged')).toEqual([]);
+          expect(second).toHaveLength(objects);
+        } finally {
+          fs.rmSync(source, { recursive: true, force: true });
+          fs.rmSync(`${source}.kustomization.yaml`, { force: true });
+        }
+      }, 600_000);
+    }
+  }
+
+  it('and its drift detection is real: an object changed in the cluster is reapplied', async () => {
+    const source = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-source-'));
+    try {
+      fs.mkdirSync(path.join(source, 'env'));
+      fs.writeFileSync(path.join(source, 'env', 'configmap.yaml'), JSON.stringify(configMap));
+      fs.writeFileSync(path.join(source, 'ks.yaml'), JSON.stringify({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'drift', namespace: 'flux-system' },
+        spec: { path: './env', interval: '1m', prune: true, sourceRef: { kind: 'GitRepository', name: 'x' } },
+      }));
+      plane = await startControlPlane({ crdDirs: [] });
+      await plane.api.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'payments' } }, { fieldManager: 'cluster-admin' });
+      const args = ['reconcile', '--kubeconfig', plane.kubeconfig, '--root', source, '--kustomization', path.join(source, 'ks.yaml'), '--reconciles', '1'];
+      expect(JSON.parse(fluxConsumer(args).stdout).reconciles[0]).toEqual([{ subject: 'ConfigMap/payments/settings', action: 'created' }]);
+      // someone edits the object in the cluster
+      await plane.api.apply({ ...configMap, data: { tier: 'bronze' } }, { fieldManager: 'kubectl-edit', force: true });
+      expect(JSON.parse(fluxConsumer(args).stdout).reconciles[0]).toEqual([{ subject: 'ConfigMap/payments/settings', action: 'configured' }]);
+    } finally {
+      fs.rmSync(source, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
+
+/**
+ * The example's Flux Kustomization for `env` (bootstrap/flux/<env>/kustomization.*.yaml, as synthesized), with the
+ * environment folder copied into `source` at its spec.path, as source-controller's artifact would hold it. An example
+ * without Flux bootstrap objects gets a plain Kustomization of `./manifests/<env>`. Returns the Kustomization file.
+ */
+function fluxKustomizationFor(dist: string, env: string, source: string): string {
+  const bootstrap = path.join(dist, 'bootstrap', 'flux', env);
+  const file = fs.existsSync(bootstrap) ? fs.readdirSync(bootstrap).find((f) => f.startsWith('kustomization.')) : undefined;
+  const ks = file
+    ? (parse(fs.readFileSync(path.join(bootstrap, file), 'utf8')) as { spec: { path: string } })
+    : { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: env, namespace: 'flux-system' }, spec: { path: `./manifests/${env}` } };
+  fs.cpSync(path.join(dist, 'manifests', env), path.join(source, ...ks.spec.path.split('/')), { recursive: true });
+  const out = `${source}.kustomization.yaml`; // beside the source, not in it
+  fs.writeFileSync(out, JSON.stringify(ks));
+  return out;
+}
 
 describe('Flux directory rules', () => {
   it('catch .json objects, which Flux does not apply but Argo CD does', async () => {

@@ -24,6 +24,9 @@ export function hasKustomization(dir: string): boolean {
  * a resource (`.json` files are not), as `./relative/path`. The result is `apiVersion:
  * kustomize.config.k8s.io/v1beta1`, `kind: Kustomization`, `resources: [...]`.
  *
+ * `synth validate` uses it because users have kubectl, not Flux's Go code; test/consumers/flux.test.ts checks that it
+ * writes what Flux's own generator (fluxcd/pkg/kustomize, run by a Go program) writes, for every example environment.
+ *
  * Only call this on a copy: it writes into `dir`.
  *
  * @returns 'created' when a kustomization.yaml was written, 'unchanged' when one existed
