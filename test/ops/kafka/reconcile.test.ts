@@ -579,7 +579,7 @@ describe.each([
 describe('batches', () => {
   it('bounds each request by items and by partitions (a KRaft controller rejects CreateTopics above 10,000 partitions, KAFKA-17870)', () => {
     const topics = [4000, 3000, 2000, 12000, 1, 1, 1].map((partitions, i) => ({ topic: `t${i}`, partitions }));
-    expect(batches(topics, 500, (t) => t.partitions, 5000).map((b) => b.map((t) => t.topic))).toEqual([['t0'], ['t1'], ['t2'], ['t3'], ['t4', 't5', 't6']]);
+    expect(batches(topics, 500, (t) => t.partitions, 5000).map((b) => b.map((t) => t.topic))).toEqual([['t0'], ['t1', 't2'], ['t3'], ['t4', 't5', 't6']]);
     expect(batches(topics, 2, (t) => t.partitions, 1e9).map((b) => b.length)).toEqual([2, 2, 2, 1]);
     expect(batches([], 10)).toEqual([]);
   });
