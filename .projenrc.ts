@@ -46,7 +46,8 @@ const project = new javascript.NodeProject({
     // JSON-schema validation of synthesized objects against upstream CRD openAPIV3Schemas.
     'ajv@^8.20.0',
     // Kubernetes core object schemas (generated from the official OpenAPI spec) for `synth validate`.
-    'kubernetes-models@^5.1.0',
+    // The 4.x line: 5.x declares Node >= 22 (npm ci warns EBADENGINE on Node 20, which we support).
+    'kubernetes-models@^4.5.1',
     // Progress bar for long `synth kafka apply` runs.
     'cli-progress@^3.12.0',
   ],
@@ -60,8 +61,6 @@ const project = new javascript.NodeProject({
     // Property-based tests (names, YAML round trips, ACL derivation).
     'fast-check@^4.10.2',
     'vitest@~4.1.12',
-    // Self-link so `npx synth` works inside this repository (links bin/synth.js into node_modules/.bin).
-    'cdk8s-dataops@file:.',
   ],
   gitignore: ['/out/', '/.cache/', '/coverage/', '*.tsbuildinfo', '/bench-out/', '/.venv-dbt/'],
   npmignoreEnabled: true,
@@ -74,10 +73,11 @@ project.package.addField('exports', {
   './testing': { types: './out/testing.d.ts', default: './out/testing.js' },
   './package.json': './package.json',
 });
-// Which app `npx synth` runs in this repository (see README "Configuration").
-project.package.addField('cdk8s-dataops', { app: 'examples/data-platform/main.ts' });
+// `npm run synth` in this repository runs the bin from source; which app it runs is in cdk8s-dataops.json (not a
+// package.json key, which would be published). It is the CI form: unlike `npx synth`, it never asks the registry.
+project.package.setScript('synth', 'node bin/synth.js');
 project.npmignore?.exclude('/test/', '/examples/', '/scripts/', '/.ci/', '/.cache/', '*.ts', '!*.d.ts', '/bench-out/',
-  '/vitest.config.mts', '/tsconfig.json', '/tsconfig.dev.json', '/constructs/', '/.venv-dbt/');
+  '/vitest.config.mts', '/tsconfig.json', '/tsconfig.dev.json', '/constructs/', '/.venv-dbt/', '/cdk8s-dataops.json');
 project.npmignore?.include('/out/', '/bin/');
 
 const compilerOptions = {
@@ -101,8 +101,9 @@ const compilerOptions = {
 };
 const sources = ['index.ts', 'testing.ts', 'lib/**/*.ts', 'constructs/**/*.ts', 'ops/**/*.ts', 'synth/**/*.ts'];
 
+// The published source maps carry their sources (inlineSources): the .ts files they name are not shipped.
 new JsonFile(project, 'tsconfig.json', {
-  obj: { compilerOptions: { ...compilerOptions, rootDir: '.', outDir: 'out' }, include: sources, exclude: ['node_modules', 'out'] },
+  obj: { compilerOptions: { ...compilerOptions, inlineSources: true, rootDir: '.', outDir: 'out' }, include: sources, exclude: ['node_modules', 'out'] },
 });
 new JsonFile(project, 'tsconfig.dev.json', {
   obj: {

@@ -11,9 +11,11 @@ const fromSource = fs.existsSync(path.join(root, 'synth', 'cli.ts'));
 let cli;
 if (fromSource) {
   // swc (the WebAssembly build) needs every boolean option spelled out; this repository uses no decorators.
+  // TypeScript, the transpiler and swc come from this repository's own node_modules (as in synth/load-app.ts).
   require('ts-node').register({
     transpileOnly: true,
-    swc: true,
+    compiler: require.resolve('typescript'),
+    transpiler: [require.resolve('ts-node/transpilers/swc'), { swc: require.resolve('@swc/wasm') }],
     compilerOptions: { module: 'commonjs', moduleResolution: 'node', sourceMap: true, importHelpers: false, experimentalDecorators: false, emitDecoratorMetadata: false },
   });
   const Module = require('node:module');

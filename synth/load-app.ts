@@ -12,18 +12,36 @@ let registered = false;
 
 /**
  * Makes `require` understand TypeScript: ts-node, transpile only (type errors are the type checker's job), with swc.
- * swc needs every boolean option spelled out, so the decorator settings are read from the app's own tsconfig.
+ * Every piece is resolved from this package, never from the app's folder: the TypeScript that ts-node uses for
+ * configuration (the app may have TypeScript 7 installed, which has no JavaScript compiler API), the swc transpiler
+ * and swc itself. swc needs every boolean option spelled out, so the decorator settings are read from the app's own
+ * tsconfig. A failure here is the installation's fault, not the app's: the message says how to repair it.
  */
 export function registerTypeScript(appDir: string = process.cwd()): void {
   if (registered) return;
+  if ((process as any)[Symbol.for('ts-node.register.instance')]) { // already running under ts-node (this repository's bin)
+    registered = true;
+    return;
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('ts-node').register(typeScriptLoaderOptions(decoratorOptions(appDir)));
+  } catch (e) {
+    throw new DataOpsError(`cannot load TypeScript apps: ${(e as Error)?.message ?? String(e)}. The loader (ts-node, swc and ` +
+      "TypeScript, all from cdk8s-dataops' own dependencies) is damaged: reinstall with 'npm ci' (or delete node_modules " +
+      "and run 'npm install'); the TypeScript version the project itself installs does not matter", { cause: e });
+  }
   registered = true;
-  if ((process as any)[Symbol.for('ts-node.register.instance')]) return; // already running under ts-node
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('ts-node').register({
+}
+
+/** ts-node options that use only this package's own TypeScript, ts-node transpiler and swc (see {@link registerTypeScript}). */
+export function typeScriptLoaderOptions(decorators: { experimentalDecorators: boolean; emitDecoratorMetadata: boolean }): object {
+  return {
     transpileOnly: true,
-    swc: true,
-    compilerOptions: { module: 'commonjs', moduleResolution: 'node', sourceMap: true, importHelpers: false, ...decoratorOptions(appDir) },
-  });
+    compiler: require.resolve('typescript'),
+    transpiler: [require.resolve('ts-node/transpilers/swc'), { swc: require.resolve('@swc/wasm') }],
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node', sourceMap: true, importHelpers: false, ...decorators },
+  };
 }
 
 /** `experimentalDecorators` and `emitDecoratorMetadata` as the nearest tsconfig.json sets them (default false). */
@@ -59,6 +77,12 @@ export function loadApp(app: string, outdirOverride?: string): LoadedPlatform[] 
   }
   if (outdirOverride && platforms.length > 1) {
     throw new DataOpsError(`${app} defines ${platforms.length} platforms; --out can only be used with one`);
+  }
+  // The platform's own checks (environments that would fight over one object) run as soon as the app is loaded, so
+  // every command that loads it reports them, `synth validate` included.
+  for (const platform of platforms) {
+    const problems = platform.node.validate();
+    if (problems.length > 0) throw new DataOpsError(problems.join('\n'));
   }
   const appDir = path.dirname(app);
   return platforms.map((platform) => ({ platform, outdir: outdirOverride ?? path.resolve(appDir, platform.outdir) }));

@@ -50,3 +50,38 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig(dir, {})).toThrow(new RegExp(`^${path.join(dir, 'package.json').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: cannot read \\(`));
   });
 });
+
+describe('cdk8s-dataops.json', () => {
+  it('sets the app and outdir relative to itself, found from any subfolder, before a package.json key', () => {
+    const dir = tempDir();
+    writeFiles(dir, {
+      'cdk8s-dataops.json': JSON.stringify({ app: 'examples/platform/main.ts', outdir: 'deploy' }),
+      'package.json': JSON.stringify({ name: 'x', 'cdk8s-dataops': { app: 'other.ts' } }),
+      'examples/platform/main.ts': '',
+      'docs/a/README.md': '',
+    });
+    expect(resolveConfig(path.join(dir, 'docs/a'), {})).toEqual({ app: path.join(dir, 'examples/platform/main.ts'), outdir: path.join(dir, 'deploy') });
+  });
+
+  it('refuses an unknown key with the closest known one, and names itself when its app is missing', () => {
+    const dir = tempDir();
+    writeFiles(dir, { 'cdk8s-dataops.json': JSON.stringify({ ap: 'main.ts' }), 'main.ts': '' });
+    expect(() => resolveConfig(dir, {})).toThrow(`${path.join(dir, 'cdk8s-dataops.json')}, field 'ap': unknown property; did you mean 'app'?`);
+    fs.writeFileSync(path.join(dir, 'cdk8s-dataops.json'), JSON.stringify({ app: 'src/main.ts' }));
+    expect(() => resolveConfig(dir, {})).toThrow(`app file ${path.join(dir, 'src/main.ts')} not found (from "app" in ${path.join(dir, 'cdk8s-dataops.json')})`);
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ 'cdk8s-dataops': { app: 'main.ts', outDir: 'x' } }));
+    fs.rmSync(path.join(dir, 'cdk8s-dataops.json'));
+    expect(() => resolveConfig(dir, {})).toThrow(`field '"cdk8s-dataops".outDir': unknown property; did you mean 'outdir'?`);
+  });
+});
+
+describe('this repository', () => {
+  it('says which app `npm run synth` runs in cdk8s-dataops.json, not in the published package.json', () => {
+    const root = path.resolve(__dirname, '../..');
+    expect(resolveConfig(root, {}).app).toBe(path.join(root, 'examples/data-platform/main.ts'));
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+    expect(pkg['cdk8s-dataops']).toBeUndefined();
+    expect(pkg.devDependencies['cdk8s-dataops']).toBeUndefined();
+    expect(pkg.scripts.synth).toBe('node bin/synth.js');
+  });
+});

@@ -19,6 +19,7 @@ const FILES = [
   'manifests/prod/payments/configmap.settings.yaml',
   'reports/lineage.html',
   'reports/lineage.md',
+  'reports/openlineage.json',
 ];
 
 /** The code changes the tests make to the basic fixture: a changed, a removed and an added object per environment. */
@@ -296,6 +297,28 @@ describe('synth errors', () => {
     const damaged = runSynth([], repo);
     expect(damaged.code).toBe(ExitCode.INPUT_ERROR);
     expect(damaged.stderr).toMatch(/^error .*dist\/\.cdk8s-dataops\.json is damaged \(.*\); restore it from Git \(git checkout -- .*\)\n$/);
+  });
+});
+
+describe('environments that fight', () => {
+  it('synth and validate refuse two environments deploying the same objects to one cluster, naming both paths (exit 2)', () => {
+    const repo = tempRepo('basic');
+    edit(path.join(repo, 'main.ts'), ", cluster: name });", ' });');
+    for (const args of [[], ['validate', '--app', 'main.ts']]) {
+      const run = runSynth(args, repo);
+      expect(run.code, args.join(' ')).toBe(ExitCode.INPUT_ERROR);
+      expect(run.stderr.split('\n')).toEqual([
+        "error environments 'dev' and 'prod' both deploy 4 objects to the same cluster (neither sets one), where their GitOps applications would fight over them:",
+        "    KafkaTopic 'payments.orders.v1' in namespace 'kafka': dev/orders and prod/orders",
+        "    KafkaTopic 'payments.refunds.v1' in namespace 'kafka': dev/refunds and prod/refunds",
+        "    ConfigMap 'settings' in namespace 'payments': dev/settings and prod/settings",
+        "    Namespace 'payments': dev/payments and prod/payments",
+        "  Give the environments namespaces of their own (and Kafka clusters of their own, for Kafka objects), or say that they run on different clusters: " +
+          "new Environment(platform, 'dev', { cluster: 'dev' }) and new Environment(platform, 'prod', { cluster: 'prod' })",
+        '',
+      ]);
+    }
+    expect(fs.existsSync(path.join(repo, 'dist'))).toBe(false);
   });
 });
 
