@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ValidationError } from '../../lib/errors';
+import { DataFlowGraph, IGraphContributor } from '../../lib/graph/graph';
 import { objectName, toKubernetesName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
 import { toYaml } from '../../lib/synthesizer/yaml';
@@ -15,10 +15,11 @@ import { Role } from '../k8s/rbac';
 import { ResourceRequirements } from '../k8s/resources';
 import { ServiceAccount } from '../k8s/service-account';
 import { Volume } from '../k8s/volumes';
+import { dbtProjectGraphNodeId } from '../dbt/project';
 import { SecretValue } from '../secrets/reference';
 import * as chart from './chart';
 import { DagsBinding } from './dags';
-import { AirflowDbtTask, AirflowDbtTaskOptions, dbtTaskSchema } from './dbt-task';
+import { AirflowDbtTask, AirflowDbtTaskOptions } from './dbt-task';
 
 import { AirflowComponent, AirflowExecutor, AirflowProps, airflowPropsSchema, AirflowResources } from './props';
 
@@ -34,6 +35,8 @@ const DEFAULT_RESOURCES: Required<AirflowResources> = {
 
 const CONFIG_DIR = `${chart.AIRFLOW_HOME}`;
 const POD_TEMPLATE_DIR = `${chart.AIRFLOW_HOME}/pod_templates`;
+/** Where the pods that run tasks see the dbt tasks' pod templates (a directory mount: updates arrive without a restart). */
+const DBT_POD_TEMPLATE_DIR = `${POD_TEMPLATE_DIR}/dbt`;
 
 /**
  * Apache Airflow as raw manifests (no Helm), following the official chart's component set, commands, probes and
@@ -57,7 +60,7 @@ const POD_TEMPLATE_DIR = `${chart.AIRFLOW_HOME}/pod_templates`;
  * });
  * ```
  */
-export class Airflow extends Construct {
+export class Airflow extends Construct implements IGraphContributor {
   /** Object name prefix. */
   public readonly name: string;
   /** Airflow version. */
@@ -76,7 +79,10 @@ export class Airflow extends Construct {
   private readonly dagsBinding: DagsBinding;
   private readonly configMap: ConfigMap;
   private readonly p: AirflowProps;
-  private readonly tasks: AirflowDbtTask[] = [];
+  private readonly tasks: readonly AirflowDbtTask[];
+  private readonly serviceAccounts = new Map<string, ServiceAccount>();
+  /** The ConfigMap of the dbt tasks' pod templates (undefined without dbt tasks). */
+  private readonly dbtTasksConfigMap?: ConfigMap;
 
   constructor(scope: Construct, id: string, props: AirflowProps) {
     super(scope, id);
@@ -87,159 +93,235 @@ export class Airflow extends Construct {
     this.airflow3 = this.version.startsWith('3.');
     this.executor = p.executor;
     this.image = p.image ?? `apache/airflow:${this.version}`;
-    const env = Environment.of(this);
-    const namespace = env.namespace;
-    const web: AirflowComponent = this.airflow3 ? 'api-server' : 'webserver';
+    const web = this.webComponent;
     this.apiServerEndpoint = { host: `${this.name}-${web}`, port: this.airflow3 ? chart.PORTS.apiServer : chart.PORTS.airflowUI };
     this.dagsBinding = p.dags.bind(this, this.name);
+    this.tasks = (p.dbtTasks ?? []).map((t) => ({
+      airflow: this.name, dagId: t.dagId, taskId: t.taskId, dbtProject: t.job.project.name, dbtJob: t.job.workload.name,
+      command: [...t.job.commandLine], podTemplateFile: `${DBT_POD_TEMPLATE_DIR}/${t.dagId}.${t.taskId}.yaml`,
+    }));
+    this.dbtTasksConfigMap = this.dbtTaskPodTemplates(p.dbtTasks ?? []);
+    this.configMap = this.config();
+    this.migrations = this.migrationsJob();
 
-    const sa = (component: string) => new ServiceAccount(this, `${toPascal(component)}ServiceAccount`, { name: `${this.name}-${component}` });
-    const workerSa = p.executor === 'LocalExecutor' ? undefined : sa('worker');
+    const components: Partial<Record<AirflowComponent, Deployment>> = {};
+    components.scheduler = this.scheduler();
+    components[web] = this.apiServer();
+    if (this.airflow3 || p.standaloneDagProcessor) components['dag-processor'] = this.dagProcessor();
+    components.triggerer = this.triggerer();
+    if (p.executor === 'CeleryExecutor') {
+      components.worker = this.celeryWorkers();
+      components.redis = this.redis(p.resources?.redis ?? DEFAULT_RESOURCES.redis);
+    }
+    if (p.executor === 'KubernetesExecutor') this.kubernetesExecutor();
+    if (this.tasks.length > 0) {
+      new Role(this, 'DbtTasksRole', { name: `${this.name}-dbt-tasks`, rules: chart.POD_LAUNCHER_RULES, subjects: [this.taskRunnerServiceAccount()] });
+    }
+    this.components = components;
+  }
 
-    // airflow.cfg and webserver_config.py are mounted read-only (Airflow would write defaults into AIRFLOW_HOME);
-    // the KubernetesExecutor's pod_template_file lives in the same ConfigMap.
+  /** The dbt tasks of {@link AirflowProps.dbtTasks}, as wired (plain data). */
+  public get dbtTasks(): readonly AirflowDbtTask[] {
+    return [...this.tasks];
+  }
+
+  /** Each DAG that runs dbt tasks, as a process of the data-flow graph that runs the dbt project. */
+  public addToGraph(graph: DataFlowGraph): void {
+    if (this.tasks.length === 0) return;
+    const group = graph.addGroup(DataFlowGraph.groupOf(this));
+    const namespace = Environment.of(this).namespace;
+    for (const t of this.tasks) {
+      const id = `airflow-dag:${namespace}/${this.name}/${t.dagId}`;
+      graph.addNode({ id, role: 'process', kind: 'airflow dag', name: t.dagId, group, details: { airflow: this.name } });
+      graph.addEdge(id, dbtProjectGraphNodeId(t.dbtProject));
+    }
+  }
+
+  // ---- components, one method each ----------------------------------------------------------------------------
+
+  /** The api-server (Airflow 3) or webserver (Airflow 2). */
+  private get webComponent(): 'api-server' | 'webserver' {
+    return this.airflow3 ? 'api-server' : 'webserver';
+  }
+
+  /** Which pods run the tasks: the scheduler (LocalExecutor), Celery workers, or KubernetesExecutor task pods. */
+  private get taskRunner(): 'scheduler' | 'worker' {
+    return this.executor === 'LocalExecutor' ? 'scheduler' : 'worker';
+  }
+
+  /** The ServiceAccount of a component (one per component, created on first use). */
+  private serviceAccount(component: string): ServiceAccount {
+    let sa = this.serviceAccounts.get(component);
+    if (!sa) {
+      sa = new ServiceAccount(this, `${toPascal(component)}ServiceAccount`, { name: `${this.name}-${component}` });
+      this.serviceAccounts.set(component, sa);
+    }
+    return sa;
+  }
+
+  private taskRunnerServiceAccount(): ServiceAccount {
+    return this.serviceAccount(this.taskRunner);
+  }
+
+  /**
+   * airflow.cfg and webserver_config.py, mounted read-only (Airflow would write defaults into AIRFLOW_HOME); the
+   * KubernetesExecutor's pod_template_file lives in the same ConfigMap.
+   */
+  private config(): ConfigMap {
+    const p = this.p;
     const configData: Record<string, string> = { 'airflow.cfg': chart.AIRFLOW_CFG, 'webserver_config.py': p.webserverConfig ?? chart.WEBSERVER_CONFIG_PY };
     if (p.executor === 'KubernetesExecutor') {
+      const runsDbt = this.tasks.length > 0;
       configData['pod_template_file.yaml'] = toYaml(renderPodManifest(this, {
-        namespace,
+        namespace: Environment.of(this).namespace,
         name: 'placeholder-name',
-        ...this.podBase('worker', { volumes: [], extraInitContainers: [], dags: true, waitForMigrations: false }),
-        containers: [this.airflowContainer('base', { resources: p.resources?.workers ?? DEFAULT_RESOURCES.workers, dags: true, taskPod: true })],
-        serviceAccount: workerSa,
+        ...this.podBase('worker', { volumes: [], extraInitContainers: [], dags: true, waitForMigrations: false, dbtTasks: runsDbt }),
+        containers: [this.airflowContainer('base', { resources: p.resources?.workers ?? DEFAULT_RESOURCES.workers, dags: true, taskPod: true, dbtTasks: runsDbt })],
+        serviceAccount: this.serviceAccount('worker'),
+        // The KubernetesPodOperator starts the dbt pods through the Kubernetes API.
+        ...(runsDbt ? { automountServiceAccountToken: true } : {}),
       }));
     }
-    this.configMap = new ConfigMap(this, 'Config', { name: `${this.name}-config`, data: configData });
+    return new ConfigMap(this, 'Config', { name: `${this.name}-config`, data: configData });
+  }
 
-    // --- the migrations Job (an Argo CD Sync hook; components wait for it in init containers)
-    this.migrations = new Job(this, 'MigrateDatabase', {
+  /** `airflow db migrate` as an Argo CD Sync hook Job; components wait for it in init containers. */
+  private migrationsJob(): Job {
+    return new Job(this, 'MigrateDatabase', {
       name: `${this.name}-migrate-database`,
       syncHook: 'Sync',
       ...this.podBase('migrate-database', { dags: false, waitForMigrations: false }),
-      containers: [{ ...this.airflowContainer('run-airflow-migrations', { resources: p.resources?.migrations ?? DEFAULT_RESOURCES.migrations, dags: false }), args: chart.MIGRATE_DATABASE_ARGS }],
-      serviceAccount: sa('migrate-database-job'),
+      containers: [{ ...this.airflowContainer('run-airflow-migrations', { resources: this.p.resources?.migrations ?? DEFAULT_RESOURCES.migrations, dags: false }), args: chart.MIGRATE_DATABASE_ARGS }],
+      serviceAccount: this.serviceAccount('migrate-database-job'),
       restartPolicy: 'OnFailure',
       backoffLimit: 6,
       activeDeadlineSeconds: 1800,
       ...this.network('migrate-database', { dags: false }),
     });
+  }
 
-    // --- long-running components
-    const components: Partial<Record<AirflowComponent, Deployment>> = {};
-    const production = env.production;
-    const localExec = p.executor === 'LocalExecutor';
-    const schedulerRuns = localExec; // with LocalExecutor the scheduler runs the tasks (and serves their logs)
-    const schedulerSa = sa('scheduler');
-    components.scheduler = this.component('scheduler', {
-      replicas: p.replicas?.scheduler ?? (production ? 2 : 1),
+  private scheduler(): Deployment {
+    const p = this.p;
+    const runsTasks = p.executor === 'LocalExecutor'; // with LocalExecutor the scheduler runs the tasks (and serves their logs)
+    const runsDbt = runsTasks && this.tasks.length > 0;
+    const scheduler = this.component('scheduler', {
+      replicas: p.replicas?.scheduler ?? (Environment.of(this).production ? 2 : 1),
       // Airflow 3 schedules from serialized DAGs; tasks (LocalExecutor) and Airflow 2 need the files.
-      dags: !this.airflow3 || localExec,
+      dags: !this.airflow3 || runsTasks,
       resources: p.resources?.scheduler ?? DEFAULT_RESOURCES.scheduler,
       args: chart.componentArgs('scheduler'),
       liveness: chart.SCHEDULER_LIVENESS, startup: chart.SCHEDULER_STARTUP,
-      ports: schedulerRuns ? [{ name: 'worker-logs', port: chart.PORTS.workerLogs }] : [],
-      serviceAccount: schedulerSa,
-      automountToken: p.executor === 'KubernetesExecutor',
+      ports: runsTasks ? [{ name: 'worker-logs', port: chart.PORTS.workerLogs }] : [],
+      serviceAccount: this.serviceAccount('scheduler'),
+      automountToken: p.executor === 'KubernetesExecutor' || runsDbt,
       terminationGracePeriodSeconds: 10,
       extraEgress: [
-        ...(schedulerRuns ? p.taskEgress ?? [] : []),
-        ...(p.executor === 'KubernetesExecutor' ? p.kubernetesApiEgress ?? [{ peer: NetworkPeer.anyIpv4(), ports: [NetworkPort.tcp(443), NetworkPort.tcp(6443)] }] : []),
+        ...(runsTasks ? p.taskEgress ?? [] : []),
+        ...(p.executor === 'KubernetesExecutor' || runsDbt ? this.kubernetesApiEgress() : []),
       ],
-      logsPort: schedulerRuns ? chart.PORTS.workerLogs : undefined,
+      logsPort: runsTasks ? chart.PORTS.workerLogs : undefined,
+      dbtTasks: runsDbt,
     });
-    new PodDisruptionBudget(this, 'SchedulerPdb', { name: `${this.name}-scheduler`, selectorLabels: components.scheduler.selectorLabels, maxUnavailable: 1 });
+    new PodDisruptionBudget(this, 'SchedulerPdb', { name: `${this.name}-scheduler`, selectorLabels: scheduler.selectorLabels, maxUnavailable: 1 });
+    return scheduler;
+  }
 
+  private apiServer(): Deployment {
+    const web = this.webComponent;
     const webProbes = chart.webProbes(this.airflow3);
     const webPort = this.apiServerEndpoint.port;
-    components[web] = this.component(web, {
-      replicas: p.replicas?.apiServer ?? (production ? 2 : 1),
+    const deployment = this.component(web, {
+      replicas: this.p.replicas?.apiServer ?? (Environment.of(this).production ? 2 : 1),
       dags: false,
-      resources: p.resources?.apiServer ?? DEFAULT_RESOURCES.apiServer,
+      resources: this.p.resources?.apiServer ?? DEFAULT_RESOURCES.apiServer,
       args: chart.componentArgs(web),
       liveness: webProbes.liveness, readiness: webProbes.readiness, startup: webProbes.startup,
       ports: [{ name: web, port: webPort }],
-      serviceAccount: sa(web),
+      serviceAccount: this.serviceAccount(web),
       strategy: { maxSurge: 1, maxUnavailable: 0 },
-      extraIngress: [{ peer: this.allPods(), ports: [NetworkPort.tcp(webPort)] }, ...(p.apiServerIngress ?? [])],
+      extraIngress: [{ peer: this.allPods(), ports: [NetworkPort.tcp(webPort)] }, ...(this.p.apiServerIngress ?? [])],
       // The UI shows task logs served by the workers (scheduler with LocalExecutor) and the triggerer.
       extraEgress: [{ peer: this.allPods(), ports: [NetworkPort.tcp(chart.PORTS.workerLogs), NetworkPort.tcp(chart.PORTS.triggererLogs)] }],
     });
-    components[web].expose([{ name: web, port: webPort }]);
-    new PodDisruptionBudget(this, `${toPascal(web)}Pdb`, { name: `${this.name}-${web}`, selectorLabels: components[web].selectorLabels, maxUnavailable: 1 });
+    deployment.expose([{ name: web, port: webPort }]);
+    new PodDisruptionBudget(this, `${toPascal(web)}Pdb`, { name: `${this.name}-${web}`, selectorLabels: deployment.selectorLabels, maxUnavailable: 1 });
+    return deployment;
+  }
 
-    if (this.airflow3 || p.standaloneDagProcessor) {
-      components['dag-processor'] = this.component('dag-processor', {
-        replicas: p.replicas?.dagProcessor ?? 1,
-        dags: true,
-        resources: p.resources?.dagProcessor ?? DEFAULT_RESOURCES.dagProcessor,
-        args: chart.componentArgs('dag-processor'),
-        liveness: chart.DAG_PROCESSOR_LIVENESS,
-        serviceAccount: sa('dag-processor'),
-        terminationGracePeriodSeconds: 60,
-      });
-    }
-
-    components.triggerer = this.component('triggerer', {
-      replicas: p.replicas?.triggerer ?? 1,
+  private dagProcessor(): Deployment {
+    return this.component('dag-processor', {
+      replicas: this.p.replicas?.dagProcessor ?? 1,
       dags: true,
-      resources: p.resources?.triggerer ?? DEFAULT_RESOURCES.triggerer,
+      resources: this.p.resources?.dagProcessor ?? DEFAULT_RESOURCES.dagProcessor,
+      args: chart.componentArgs('dag-processor'),
+      liveness: chart.DAG_PROCESSOR_LIVENESS,
+      serviceAccount: this.serviceAccount('dag-processor'),
+      terminationGracePeriodSeconds: 60,
+    });
+  }
+
+  private triggerer(): Deployment {
+    return this.component('triggerer', {
+      replicas: this.p.replicas?.triggerer ?? 1,
+      dags: true,
+      resources: this.p.resources?.triggerer ?? DEFAULT_RESOURCES.triggerer,
       args: chart.componentArgs('triggerer'),
       liveness: chart.TRIGGERER_LIVENESS,
       ports: [{ name: 'triggerer-logs', port: chart.PORTS.triggererLogs }],
-      serviceAccount: sa('triggerer'),
+      serviceAccount: this.serviceAccount('triggerer'),
       terminationGracePeriodSeconds: 60,
       logsPort: chart.PORTS.triggererLogs,
     });
-
-    if (p.executor === 'CeleryExecutor') {
-      components.worker = this.component('worker', {
-        replicas: p.replicas?.workers ?? (production ? 2 : 1),
-        dags: true,
-        resources: p.resources?.workers ?? DEFAULT_RESOURCES.workers,
-        args: chart.componentArgs('worker'),
-        liveness: chart.WORKER_LIVENESS,
-        ports: [{ name: 'worker-logs', port: chart.PORTS.workerLogs }],
-        serviceAccount: workerSa,
-        terminationGracePeriodSeconds: 600,
-        // Only signal the main process, so that Celery's warm shutdown works (as the chart does).
-        extraEnv: { DUMB_INIT_SETSID: '0' },
-        extraEgress: p.taskEgress ?? [],
-        logsPort: chart.PORTS.workerLogs,
-      });
-      components.redis = this.redis(p.resources?.redis ?? DEFAULT_RESOURCES.redis);
-    }
-
-    if (p.executor === 'KubernetesExecutor') {
-      new Role(this, 'PodLauncherRole', { name: `${this.name}-pod-launcher`, rules: chart.POD_LAUNCHER_RULES, subjects: [schedulerSa] });
-      // The task pods are created by the scheduler from the pod_template_file: their NetworkPolicy is ours to emit.
-      new NetworkPolicy(this, 'TaskPodsNetworkPolicy', {
-        name: `${this.name}-task-pods`,
-        selectorLabels: this.selectorLabels('worker'),
-        egress: [...this.baseEgress({ dags: true, taskPod: true }), ...(p.taskEgress ?? [])],
-      });
-    }
-    this.components = components;
   }
 
-  /** The dbt tasks declared with {@link dbtTask}, in declaration order (plain data for lineage). */
-  public get dbtTasks(): readonly AirflowDbtTask[] {
-    return [...this.tasks];
+  private celeryWorkers(): Deployment {
+    const runsDbt = this.tasks.length > 0;
+    return this.component('worker', {
+      replicas: this.p.replicas?.workers ?? (Environment.of(this).production ? 2 : 1),
+      dags: true,
+      resources: this.p.resources?.workers ?? DEFAULT_RESOURCES.workers,
+      args: chart.componentArgs('worker'),
+      liveness: chart.WORKER_LIVENESS,
+      ports: [{ name: 'worker-logs', port: chart.PORTS.workerLogs }],
+      serviceAccount: this.serviceAccount('worker'),
+      automountToken: runsDbt,
+      terminationGracePeriodSeconds: 600,
+      // Only signal the main process, so that Celery's warm shutdown works (as the chart does).
+      extraEnv: { DUMB_INIT_SETSID: '0' },
+      extraEgress: [...this.p.taskEgress ?? [], ...(runsDbt ? this.kubernetesApiEgress() : [])],
+      logsPort: chart.PORTS.workerLogs,
+      dbtTasks: runsDbt,
+    });
   }
 
-  /**
-   * Declares that a DAG task runs a dbt Job (the DAG stays Python written by the team): the link appears in
-   * lineage between the DAG and the dbt models. Returns the declaration.
-   */
-  public dbtTask(options: AirflowDbtTaskOptions): AirflowDbtTask {
-    const o = validateProps(this, dbtTaskSchema, options) as AirflowDbtTaskOptions;
-    if (this.tasks.some((t) => t.dagId === o.dagId && t.taskId === o.taskId)) {
-      throw new ValidationError(this, 'dbtTask', `task '${o.dagId}.${o.taskId}' is declared twice`);
+  /** The scheduler's pod-launcher Role, and the NetworkPolicy of the task pods it creates from the pod_template_file. */
+  private kubernetesExecutor(): void {
+    new Role(this, 'PodLauncherRole', { name: `${this.name}-pod-launcher`, rules: chart.POD_LAUNCHER_RULES, subjects: [this.serviceAccount('scheduler')] });
+    new NetworkPolicy(this, 'TaskPodsNetworkPolicy', {
+      name: `${this.name}-task-pods`,
+      selectorLabels: this.selectorLabels('worker'),
+      egress: [
+        ...this.baseEgress({ dags: true, taskPod: true }), ...(this.p.taskEgress ?? []),
+        ...(this.tasks.length > 0 ? this.kubernetesApiEgress() : []),
+      ],
+    });
+  }
+
+  /** Where the Kubernetes API is (for the scheduler with KubernetesExecutor and the pods that start dbt pods). */
+  private kubernetesApiEgress(): readonly NetworkRule[] {
+    return this.p.kubernetesApiEgress ?? [{ peer: NetworkPeer.anyIpv4(), ports: [NetworkPort.tcp(443), NetworkPort.tcp(6443)] }];
+  }
+
+  /** The dbt tasks' pod templates, one file per task (undefined without tasks). */
+  private dbtTaskPodTemplates(tasks: readonly AirflowDbtTaskOptions[]): ConfigMap | undefined {
+    if (tasks.length === 0) return undefined;
+    const namespace = Environment.of(this).namespace;
+    const data: Record<string, string> = {};
+    for (const t of tasks) {
+      // The KubernetesPodOperator runs the container named 'base' (its base_container_name).
+      data[`${t.dagId}.${t.taskId}.yaml`] = toYaml(t.job.podManifest(namespace, { containerName: 'base' }));
     }
-    const task: AirflowDbtTask = {
-      airflow: this.name, dagId: o.dagId, taskId: o.taskId,
-      dbtProject: o.job.project.name, dbtJob: o.job.workload.name, command: [...o.job.commandLine],
-    };
-    this.tasks.push(task);
-    return task;
+    return new ConfigMap(this, 'DbtTasks', { name: `${this.name}-dbt-tasks`, data });
   }
 
   // ----------------------------------------------------------------------------------------------------------
@@ -273,8 +355,11 @@ export class Airflow extends Construct {
   }
 
   /** Pod-level settings shared by every Airflow pod. */
-  private podBase(component: string, o: { dags: boolean; waitForMigrations: boolean; resources?: ResourceRequirements; volumes?: Volume[]; extraInitContainers?: ContainerSpec[] }) {
-    const volumes = [Volume.configMap('config', this.configMap?.name ?? `${this.name}-config`), ...(o.dags ? this.dagsBinding.volumes : []), ...(o.volumes ?? [])];
+  private podBase(component: string, o: { dags: boolean; waitForMigrations: boolean; resources?: ResourceRequirements; volumes?: Volume[]; extraInitContainers?: ContainerSpec[]; dbtTasks?: boolean }) {
+    const volumes = [
+      Volume.configMap('config', this.configMap?.name ?? `${this.name}-config`), ...(o.dags ? this.dagsBinding.volumes : []), ...(o.volumes ?? []),
+      ...(o.dbtTasks && this.dbtTasksConfigMap ? [Volume.configMap('dbt-tasks', this.dbtTasksConfigMap.name)] : []),
+    ];
     const initContainers: ContainerSpec[] = [
       ...(o.dags ? this.dagsBinding.initContainers : []),
       // As in the chart, the wait-for-migrations container gets the component's resources (the Airflow CLI is not small).
@@ -295,7 +380,7 @@ export class Airflow extends Construct {
   }
 
   /** An Airflow container with the common environment and mounts. */
-  private airflowContainer(name: string, o: { resources?: ResourceRequirements; dags: boolean; taskPod?: boolean; extraEnv?: Record<string, EnvValue> }): ContainerSpec {
+  private airflowContainer(name: string, o: { resources?: ResourceRequirements; dags: boolean; taskPod?: boolean; extraEnv?: Record<string, EnvValue>; dbtTasks?: boolean }): ContainerSpec {
     const mounts: MountSpec[] = [
       { volume: 'config', path: `${CONFIG_DIR}/airflow.cfg`, subPath: 'airflow.cfg' },
       { volume: 'config', path: `${CONFIG_DIR}/webserver_config.py`, subPath: 'webserver_config.py' },
@@ -303,6 +388,7 @@ export class Airflow extends Construct {
         ? [{ volume: 'config', path: `${POD_TEMPLATE_DIR}/pod_template_file.yaml`, subPath: 'pod_template_file.yaml' }]
         : []),
       ...(o.dags ? [this.dagsBinding.mount] : []),
+      ...(o.dbtTasks && this.dbtTasksConfigMap ? [{ volume: 'dbt-tasks', path: DBT_POD_TEMPLATE_DIR }] : []),
     ];
     return {
       name,
@@ -370,11 +456,11 @@ export class Airflow extends Construct {
     ports?: { name: string; port: number }[]; serviceAccount?: ServiceAccount; automountToken?: boolean;
     terminationGracePeriodSeconds?: number; strategy?: { maxSurge: number; maxUnavailable: number };
     extraEnv?: Record<string, EnvValue>; extraEgress?: readonly NetworkRule[]; extraIngress?: readonly NetworkRule[];
-    logsPort?: number;
+    logsPort?: number; dbtTasks?: boolean;
   }): Deployment {
-    const base = this.podBase(component, { dags: o.dags, waitForMigrations: true, resources: o.resources });
+    const base = this.podBase(component, { dags: o.dags, waitForMigrations: true, resources: o.resources, dbtTasks: o.dbtTasks });
     const main: ContainerSpec = {
-      ...this.airflowContainer(component, { resources: o.resources, dags: o.dags, extraEnv: o.extraEnv }),
+      ...this.airflowContainer(component, { resources: o.resources, dags: o.dags, extraEnv: o.extraEnv, dbtTasks: o.dbtTasks }),
       args: o.args,
       livenessProbe: o.liveness, readinessProbe: o.readiness, startupProbe: o.startup,
       ports: o.ports,

@@ -2,17 +2,17 @@ import { z } from 'zod';
 import { instanceOf, propsSchema } from '../../lib/validation';
 import { DbtJob } from '../dbt/job';
 
-/** Options of {@link Airflow.dbtTask}. */
+/** A DAG task that runs a dbt Job (see {@link AirflowProps.dbtTasks}). */
 export interface AirflowDbtTaskOptions {
   /** The DAG id (as in the team's Python DAG). */
   readonly dagId: string;
   /** The task id within the DAG. */
   readonly taskId: string;
-  /** The dbt Job the task runs (e.g. with a KubernetesPodOperator using the same image and command). */
+  /** The dbt Job the task runs (its pod, as the KubernetesPodOperator's `pod_template_file`). */
   readonly job: DbtJob;
 }
 
-/** A declared link between an Airflow task and a dbt Job: plain data for the lineage graph. */
+/** A DAG task that runs a dbt Job, as wired: plain data. */
 export interface AirflowDbtTask {
   /** The Airflow deployment (its object name prefix). */
   readonly airflow: string;
@@ -24,6 +24,8 @@ export interface AirflowDbtTask {
   readonly dbtJob: string;
   /** The dbt command line the Job runs. */
   readonly command: readonly string[];
+  /** Path of the task's `pod_template_file` in the pods that run tasks. */
+  readonly podTemplateFile: string;
 }
 
 /** Airflow DAG and task ids: letters, digits, '_', '-' and '.'. */

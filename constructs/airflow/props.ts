@@ -5,6 +5,7 @@ import { NetworkRule, networkRulesSchema } from '../k8s/network-policy';
 import { ResourceRequirements, resourceRequirementsSchema } from '../k8s/resources';
 import { SecretValue, secretValueSchema } from '../secrets/reference';
 import { Dags } from './dags';
+import { AirflowDbtTaskOptions, dbtTaskSchema } from './dbt-task';
 
 /** The executors this construct deploys. */
 export type AirflowExecutor = 'KubernetesExecutor' | 'CeleryExecutor' | 'LocalExecutor';
@@ -93,6 +94,20 @@ export interface AirflowProps {
   readonly webserverConfig?: string;
   /** Object name prefix (`<name>-scheduler`, ...). @default - derived from the construct id */
   readonly name?: string;
+  /**
+   * DAG tasks that run dbt Jobs with the KubernetesPodOperator: for each, the Job's pod (same image, command,
+   * profile, Secret references, labels, hence the Job's NetworkPolicy) becomes a `pod_template_file` under
+   * `/opt/airflow/pod_templates/dbt/<dagId>.<taskId>.yaml` in the pods that run tasks (the scheduler with
+   * LocalExecutor, Celery workers, KubernetesExecutor task pods), which get the RBAC, token and Kubernetes API
+   * egress to start pods; the lineage shows each DAG running the dbt project. In the DAG:
+   *
+   * ```python
+   * KubernetesPodOperator(task_id="dbt_build", name="dbt-build",
+   *     pod_template_file="/opt/airflow/pod_templates/dbt/orders_daily.dbt_build.yaml")
+   * ```
+   * @default - none
+   */
+  readonly dbtTasks?: readonly AirflowDbtTaskOptions[];
 }
 
 const secretValue = (what: string) => secretValueSchema(`must be a SecretValue (secret.envValue(key)): the ${what} never goes to Git`);
@@ -127,6 +142,7 @@ export const airflowPropsSchema = propsSchema<AirflowProps>()({
   kubernetesApiEgress: networkRulesSchema.optional(),
   webserverConfig: z.string().min(1).optional(),
   name: z.string().optional(),
+  dbtTasks: z.array(dbtTaskSchema).optional(),
 }).superRefine((p, ctx) => {
   if (p.executor === 'CeleryExecutor' && !p.redisPassword) {
     ctx.addIssue({ code: 'custom', path: ['redisPassword'], message: 'is required with CeleryExecutor (the Redis broker is password protected)' });
@@ -134,6 +150,10 @@ export const airflowPropsSchema = propsSchema<AirflowProps>()({
   if (p.executor !== 'CeleryExecutor' && p.redisPassword) {
     ctx.addIssue({ code: 'custom', path: ['redisPassword'], message: `only applies with CeleryExecutor (executor is ${p.executor})` });
   }
+  const tasks = (p.dbtTasks ?? []).map((t) => `${t.dagId}.${t.taskId}`);
+  tasks.forEach((t, i) => {
+    if (tasks.indexOf(t) !== i) ctx.addIssue({ code: 'custom', path: ['dbtTasks', i], message: `task '${t}' is declared twice` });
+  });
   if (p.version?.startsWith('2.') && p.jwtSecret) {
     ctx.addIssue({ code: 'custom', path: ['jwtSecret'], message: 'only applies to Airflow 3' });
   }

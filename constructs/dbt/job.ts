@@ -6,6 +6,7 @@ import { ContainerSpec, EnvValue } from '../k8s/container';
 import { CronJob } from '../k8s/cron-job';
 import { cronSchema, timeZoneSchema } from '../k8s/cron';
 import { Job } from '../k8s/job';
+import { PodManifestProps, renderPodManifest } from '../k8s/pod-template';
 import { NetworkPeer, NetworkPort, NetworkRule } from '../k8s/network-policy';
 import { ResourceRequirements, resourceRequirementsSchema } from '../k8s/resources';
 import { Volume } from '../k8s/volumes';
@@ -97,6 +98,8 @@ export class DbtJob extends Construct {
   public readonly workload: Workload;
   /** The full dbt command line of the main container. */
   public readonly commandLine: readonly string[];
+  /** What the pod of this Job is made of (for {@link podManifest}). */
+  private readonly pod: Omit<PodManifestProps, 'namespace'>;
 
   constructor(scope: Construct, id: string, props: DbtJobProps) {
     super(scope, id);
@@ -164,10 +167,28 @@ export class DbtJob extends Construct {
       backoffLimit: p.backoffLimit ?? 1,
       activeDeadlineSeconds: p.activeDeadlineSeconds ?? 7200,
     };
+    const { egress: _egress, backoffLimit: _backoff, activeDeadlineSeconds: _deadline, ...pod } = common;
+    this.pod = pod;
     this.workload = p.schedule !== undefined
       ? new CronJob(this, 'Resource', { ...common, schedule: p.schedule, timeZone: p.timeZone })
       : new Job(this, 'Resource', { ...common, syncHook: 'Sync' });
   }
+
+  /**
+   * The pod this Job runs, as a Pod manifest (not emitted): the same image, command, profile, Secret references,
+   * security settings and labels, so the Job's NetworkPolicy (the warehouse egress) applies to it. For
+   * orchestrators that start the run themselves, e.g. Airflow's KubernetesPodOperator (`pod_template_file`).
+   */
+  public podManifest(namespace: string, options: DbtJobPodManifestOptions = {}): Record<string, unknown> {
+    const [main, ...sidecars] = this.pod.containers;
+    return renderPodManifest(this, { ...this.pod, namespace, containers: [{ ...main, name: options.containerName ?? main.name }, ...sidecars] });
+  }
+}
+
+/** Options of {@link DbtJob.podManifest}. */
+export interface DbtJobPodManifestOptions {
+  /** Name of the main container. @default 'dbt' */
+  readonly containerName?: string;
 }
 
 function sortKeys(o: Readonly<Record<string, unknown>>): Record<string, unknown> {

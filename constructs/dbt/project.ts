@@ -85,6 +85,11 @@ const schema = propsSchema<DbtProjectProps>()({
   }
 });
 
+/** The id of a dbt project's process node in the data-flow graph (`dbt-project:<name>`). */
+export function dbtProjectGraphNodeId(projectName: string): string {
+  return `dbt-project:${projectName}`;
+}
+
 /** Default resources of dbt Jobs: dbt itself is light, the warehouse does the work. */
 const DBT_RESOURCES: ResourceRequirements = { cpu: { request: '250m', limit: '1' }, memory: { request: '512Mi', limit: '1Gi' } };
 
@@ -182,7 +187,7 @@ export class DbtProject extends Construct implements IGraphContributor {
   public addToGraph(graph: DataFlowGraph): void {
     if (this.modelInfos.length === 0) return;
     const group = graph.addGroup(DataFlowGraph.groupOf(this));
-    const process = `dbt-project:${this.name}`;
+    const process = dbtProjectGraphNodeId(this.name);
     graph.addNode({ id: process, role: 'process', kind: 'dbt project', name: this.name, group, details: { image: this.image } });
     for (const m of this.modelInfos) {
       graph.addNode({ id: m.graphNodeId, role: 'dataset', kind: 'dbt model', name: m.name, group });

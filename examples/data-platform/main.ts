@@ -124,15 +124,16 @@ for (const name of ['dev', 'prod']) {
     store: vault,
     keys: { connection: `${name}/airflow#sql_alchemy_conn`, fernet: `${name}/airflow#fernet_key`, api: `${name}/airflow#api_secret_key` },
   });
-  const airflow = new Airflow(analytics, 'airflow', {
+  new Airflow(analytics, 'airflow', {
     executor: 'KubernetesExecutor',
     metadataDatabase: airflowSecrets.envValue('connection'),
     fernetKey: airflowSecrets.envValue('fernet'),
     apiSecretKey: airflowSecrets.envValue('api'),
     dags: Dags.fromGit({ repo: 'https://github.com/acme/analytics-dags.git', ref: 'main', subPath: 'dags' }),
     apiServerIngress: [{ peer: NetworkPeer.namespace('ingress-nginx'), ports: [NetworkPort.tcp(8080)] }],
+    // The orders_daily DAG runs the nightly dbt build with the KubernetesPodOperator.
+    dbtTasks: [{ dagId: 'orders_daily', taskId: 'dbt_build', job: nightly }],
   });
-  airflow.dbtTask({ dagId: 'orders_daily', taskId: 'dbt_build', job: nightly });
 }
 
 // Delivery: Argo CD Applications/AppProjects and Flux GitRepository/Kustomizations in dist/bootstrap/,

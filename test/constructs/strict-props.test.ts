@@ -71,11 +71,11 @@ const TABLE: Record<string, (w: World, extra: object) => unknown> = {
   PodDisruptionBudget: (w, x) => new PodDisruptionBudget(w.env, 'Pdb', { selectorLabels: { app: 'x' }, ...x }),
   Role: (w, x) => new Role(w.env, 'Role', { rules: [{ apiGroup: '', resources: ['pods'], verbs: ['get'] }], ...x }),
   Schema: (w, x) => new Schema(w.env, 'Schema', {
-    registry: new SchemaRegistry(w.env, 'Registry', { url: 'http://registry:8081' }),
+    registry: SchemaRegistry.fromUrl(w.env, 'Registry', { url: 'http://registry:8081' }),
     topic: new Topic(w.env, 'Orders', { cluster: w.cluster, topicName: 'orders' }),
     definition: { type: 'record', name: 'Order', fields: [{ name: 'id', type: 'string' }] }, ...x,
   }),
-  SchemaRegistry: (w, x) => new SchemaRegistry(w.env, 'Registry', { url: 'http://registry:8081', ...x }),
+  SchemaRegistry: (w, x) => SchemaRegistry.fromUrl(w.env, 'Registry', { url: 'http://registry:8081', ...x }),
   SealedSecretReference: (w, x) => Secrets.fromSealed(w.env, 'Sealed', { encryptedData: { a: fakeSealed() }, ...x }),
   Service: (w, x) => new Service(w.env, 'Service', { selectorLabels: { app: 'x' }, ports: [{ name: 'http', port: 80 }], ...x }),
   ServiceAccount: (w, x) => new ServiceAccount(w.env, 'Account', { ...x }),

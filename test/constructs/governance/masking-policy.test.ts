@@ -1,21 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicies, MaskingPolicy, synthesizePlatform } from 'cdk8s-dataops';
+import { MaskingPolicy } from 'cdk8s-dataops';
 import { findObject } from 'cdk8s-dataops/testing';
 import { parse } from 'yaml';
-import { piiPlatform } from './support';
+import { piiPlatform, synthWithFindings } from './support';
 
-/** Synthesizes in memory and evaluates the platform's policy packs on the result. */
-function synth(platform: Parameters<typeof synthesizePlatform>[0]) {
-  const s = synthesizePlatform(platform, { outdir: '/nonexistent-dataops-out' });
-  return { files: s.files, objects: s.objects, policy: evaluatePolicies(platform, s.objects) };
-}
+const synth = synthWithFindings;
 
 describe('MaskingPolicy', () => {
   it("gives sinks of a masked topic MaskField transforms for 'all' (strings get ****, other types their empty value)", () => {
     const f = piiPlatform();
     new MaskingPolicy(f.pipeline, 'mask-pii', { topics: [f.orders, f.enriched], fields: ['customerEmail', 'cardNumber'], rule: 'all', exempt: [f.enricher] });
-    synth(f.platform);
-    const c = findObject(f.env, 'KafkaConnector', 'to-warehouse');
+    const c = findObject(synth(f.platform).objects, 'KafkaConnector', 'to-warehouse');
     expect(c.spec.config).toMatchObject({
       'transforms': 'mask-pii',
       'transforms.mask-pii.type': 'org.apache.kafka.connect.transforms.MaskField$Value',
@@ -28,8 +23,7 @@ describe('MaskingPolicy', () => {
     const f = piiPlatform({ classify: { customerEmail: 'pii', amountCents: 'sensitive' } });
     // Field types come from the value schemas of the masked topics (here: orders').
     new MaskingPolicy(f.pipeline, 'mask', { topics: [f.orders, f.enriched], fields: ['customerEmail', 'amountCents'], rule: 'all', exempt: [f.enricher] });
-    synth(f.platform);
-    const config = findObject(f.env, 'KafkaConnector', 'to-warehouse').spec.config;
+    const config = findObject(synth(f.platform).objects, 'KafkaConnector', 'to-warehouse').spec.config;
     expect(config.transforms).toBe('mask-1,mask-2');
     expect(config['transforms.mask-1.fields']).toBe('customerEmail');
     expect(config['transforms.mask-2.fields']).toBe('amountCents');
@@ -40,7 +34,7 @@ describe('MaskingPolicy', () => {
     const f = piiPlatform();
     new MaskingPolicy(f.pipeline, 'hash', { topics: [f.orders, f.enriched], fields: ['customerEmail', 'cardNumber'], rule: 'hash', exempt: [f.enricher] });
     const s = synth(f.platform);
-    const config = findObject(f.env, 'KafkaConnector', 'to-warehouse').spec.config;
+    const config = findObject(s.objects, 'KafkaConnector', 'to-warehouse').spec.config;
     expect(config.transforms).toBeUndefined();
     const gov = s.policy.findings.filter((x) => x.ruleId === 'DOP-GOV-001');
     expect(gov).toHaveLength(1);
@@ -53,7 +47,7 @@ describe('MaskingPolicy', () => {
       connectTransform: { type: 'com.acme.kafka.HashField$Value', config: { fields: 'customerEmail,cardNumber', algorithm: 'SHA-256' } },
     });
     const t = synth(g.platform);
-    expect(findObject(g.env, 'KafkaConnector', 'to-warehouse').spec.config).toMatchObject({
+    expect(findObject(t.objects, 'KafkaConnector', 'to-warehouse').spec.config).toMatchObject({
       'transforms': 'hash', 'transforms.hash.type': 'com.acme.kafka.HashField$Value', 'transforms.hash.algorithm': 'SHA-256',
     });
     expect(t.policy.findings.filter((x) => x.ruleId === 'DOP-GOV-001')).toEqual([]);
@@ -73,8 +67,7 @@ describe('MaskingPolicy', () => {
   it('fails a platform with an unmasked PII reader, naming the rule and the reader', () => {
     const f = piiPlatform();
     new MaskingPolicy(f.pipeline, 'mask-pii', { topics: [f.orders, f.enriched], fields: ['customerEmail', 'cardNumber'], rule: 'all' });
-    const s = synthesizePlatform(f.platform, { outdir: '/nonexistent-dataops-out' });
-    expect(() => evaluatePolicies(f.platform, s.objects).assertNoBlocking()).toThrow(/DOP-GOV-001[\s\S]*prod\/orders\/enricher|prod\/orders\/enricher[\s\S]*DOP-GOV-001/);
+    expect(() => synth(f.platform).policy.assertNoBlocking()).toThrow(/DOP-GOV-001[\s\S]*prod\/orders\/enricher|prod\/orders\/enricher[\s\S]*DOP-GOV-001/);
   });
 
   it('refuses a masked field the schema does not have, with a suggestion (DOP-GOV-004)', () => {

@@ -1,4 +1,6 @@
-import { DataPlatform, Environment, KafkaCluster, KafkaConnect, KafkaConnector, Pipeline, Schema, SchemaRegistry, StreamingApp, Topic } from 'cdk8s-dataops';
+import {
+  DataPlatform, Environment, evaluatePolicies, KafkaCluster, KafkaConnect, KafkaConnector, Pipeline, Schema, SchemaRegistry, StreamingApp, synthesizePlatform, Topic,
+} from 'cdk8s-dataops';
 
 /**
  * A small platform with PII: `orders` (Avro schema, customerEmail classified pii and cardNumber tagged inline with
@@ -33,4 +35,14 @@ export function piiPlatform(options: { classify?: Record<string, string>; retent
     connect, class: 'org.apache.kafka.connect.file.FileStreamSinkConnector', reads: [enriched], config: { file: '/tmp/out.txt' },
   });
   return { platform, env, cluster, registry, pipeline, orders, enriched, schema, enricher, connect, sink };
+}
+
+/**
+ * Synthesizes in memory without failing on policy errors (`policy: 'report'`), and evaluates the platform's packs on
+ * the objects, so tests can look at the findings.
+ */
+export function synthWithFindings(platform: DataPlatform) {
+  const options = { outdir: '/nonexistent-dataops-out', policy: 'report' } as Parameters<typeof synthesizePlatform>[1];
+  const s = synthesizePlatform(platform, options);
+  return { files: s.files, objects: s.objects, policy: evaluatePolicies(platform, s.objects) };
 }

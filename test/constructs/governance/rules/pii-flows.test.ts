@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicies, MaskingPolicy, StreamingApp, synthesizePlatform, Topic } from 'cdk8s-dataops';
-import { piiPlatform } from '../support';
+import { MaskingPolicy, StreamingApp, Topic } from 'cdk8s-dataops';
+import { piiPlatform, synthWithFindings } from '../support';
 
 describe('DOP-GOV-003 where PII flows', () => {
   it('lists, per PII topic, every reader and how it gets each field, and the datasets that inherit it', () => {
     const f = piiPlatform();
     new MaskingPolicy(f.pipeline, 'mask', { topics: [f.orders, f.enriched], fields: ['customerEmail', 'cardNumber'], rule: 'all', exempt: [f.enricher] });
-    const s = synthesizePlatform(f.platform, { outdir: '/nonexistent-dataops-out' });
-    const info = evaluatePolicies(f.platform, s.objects).findings.filter((x) => x.ruleId === 'DOP-GOV-003');
+    const s = synthWithFindings(f.platform);
+    const info = s.policy.findings.filter((x) => x.ruleId === 'DOP-GOV-003');
     expect(info.map((x) => [x.level, x.constructPath, x.message])).toEqual([
       ['info', 'prod/orders/enriched', "PII cardNumber, customerEmail of 'payments.orders-enriched.v1' flows to: connector to-warehouse: " +
         'cardNumber masked (transform MaskField$Value on connector to-warehouse), customerEmail masked (transform MaskField$Value on connector to-warehouse)'],
@@ -22,8 +22,7 @@ describe('DOP-GOV-003 where PII flows', () => {
     const next = new Topic(f.pipeline, 'next', { cluster: f.cluster, topicName: 'payments.next.v1' });
     new StreamingApp(f.pipeline, 'forwarder', { image: 'ghcr.io/acme/fwd:1.0.0', cluster: f.cluster, reads: [f.enriched], writes: [next] });
     new MaskingPolicy(f.pipeline, 'mask', { topics: [f.orders], fields: ['customerEmail'], rule: 'all', exempt: [f.enricher] });
-    const s = synthesizePlatform(f.platform, { outdir: '/nonexistent-dataops-out' });
-    const byPath = new Map(evaluatePolicies(f.platform, s.objects).findings.filter((x) => x.ruleId === 'DOP-GOV-003').map((x) => [x.constructPath, x.message]));
+    const byPath = new Map(synthWithFindings(f.platform).policy.findings.filter((x) => x.ruleId === 'DOP-GOV-003').map((x) => [x.constructPath, x.message]));
     expect(byPath.get('prod/orders/enriched')).toMatch(/; inherited downstream by payments\.next\.v1$/);
     expect(byPath.get('prod/orders/orders')).toMatch(/; inherited downstream by payments\.next\.v1, payments\.orders-enriched\.v1$/);
   });

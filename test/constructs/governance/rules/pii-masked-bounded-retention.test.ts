@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { evaluatePolicies, MaskingPolicy, Policies, piiMaskedBoundedRetention, synthesizePlatform } from 'cdk8s-dataops';
-import { piiPlatform } from '../support';
+import { MaskingPolicy, Policies, piiMaskedBoundedRetention } from 'cdk8s-dataops';
+import { piiPlatform, synthWithFindings } from '../support';
 
 function findings(f: ReturnType<typeof piiPlatform>) {
   Policies.of(f.platform).add({ name: 'test', rules: [piiMaskedBoundedRetention] });
-  const s = synthesizePlatform(f.platform, { outdir: '/nonexistent-dataops-out' });
-  return evaluatePolicies(f.platform, s.objects).findings.filter((x) => x.ruleId === 'DOP-GOV-002').map((x) => `${x.constructPath} ${x.field}: ${x.message}`);
+  return synthWithFindings(f.platform).policy.findings.filter((x) => x.ruleId === 'DOP-GOV-002').map((x) => `${x.constructPath} ${x.field}: ${x.message}`);
 }
 
 describe('DOP-GOV-002 PII fields are masked and their topics have bounded retention', () => {
