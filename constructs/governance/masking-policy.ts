@@ -183,7 +183,7 @@ export class MaskingPolicy extends Construct {
   }
 
   private gatewayDetail(): { detail: string } | string {
-    if (!this.gateway) return 'a streaming app reads the topic directly (add it to exempt, mask upstream, or set gateway and consume through Conduktor Gateway)';
+    if (!this.gateway) return 'the reader consumes the topic directly, and only Kafka Connect sinks get a masking transform (add it to exempt, mask upstream, or set gateway and consume through Conduktor Gateway)';
     const r = gatewayRule(this.rule);
     if (typeof r === 'string') return r;
     return { detail: `masked by Conduktor Gateway interceptor ${this.policyName} for clients that consume through the gateway` };
