@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataOpsError } from '../errors';
+import { FileStates } from './file-states';
 
 /** The ownership index: which files under the output folder the synthesizer wrote (and may remove). */
 export const INDEX_FILE = '.cdk8s-dataops.json';
@@ -49,12 +50,12 @@ export function readOwnedFiles(outdir: string): Set<string> {
 export function compareOutput(outdir: string, files: ReadonlyMap<string, string>): OutputComparison {
   recoverInterruptedSwap(outdir);
   const owned = readOwnedFiles(outdir);
+  const states = FileStates.load(outdir);
   const added: string[] = []; const changed: string[] = []; const unchanged: string[] = [];
   for (const [rel, content] of files) {
-    const current = readIfExists(path.join(outdir, rel));
-    if (current === undefined) added.push(rel);
-    else if (current !== content) changed.push(rel);
-    else unchanged.push(rel);
+    if (states.holds(rel, content)) unchanged.push(rel);
+    else if (fs.existsSync(path.join(outdir, rel))) changed.push(rel);
+    else added.push(rel);
   }
   const removed = [...owned].filter((f) => !files.has(f) && fs.existsSync(path.join(outdir, f))).sort();
   const indexStale = readIfExists(path.join(outdir, INDEX_FILE)) !== renderIndex([...files.keys()]);
@@ -77,6 +78,7 @@ export function writeOutput(outdir: string, files: ReadonlyMap<string, string>):
   recoverInterruptedSwap(target);
   const owned = readOwnedFiles(target);
   const existing = listFiles(target);
+  const states = FileStates.load(target);
 
   const written: string[] = []; const unchanged: string[] = []; const foreign: string[] = [];
   const keep = new Map<string, string>(); // relative path → existing absolute path to hard-link
@@ -93,7 +95,7 @@ export function writeOutput(outdir: string, files: ReadonlyMap<string, string>):
     }
   }
   for (const [rel, content] of files) {
-    if (owned.has(rel) && readIfExists(path.join(target, rel)) === content) {
+    if (owned.has(rel) && existing.has(rel) && states.holds(rel, content)) {
       unchanged.push(rel);
       keep.set(rel, path.join(target, rel));
     } else {
@@ -104,6 +106,7 @@ export function writeOutput(outdir: string, files: ReadonlyMap<string, string>):
   const index = renderIndex([...files.keys()]);
   const indexUnchanged = readIfExists(path.join(target, INDEX_FILE)) === index;
   if (written.length === 0 && removed.length === 0 && indexUnchanged && fs.existsSync(target)) {
+    states.save();
     return { written, unchanged, removed, foreign };
   }
 
@@ -125,10 +128,11 @@ export function writeOutput(outdir: string, files: ReadonlyMap<string, string>):
     }
     for (const rel of written) {
       ensureDir(rel);
-      fs.writeFileSync(path.join(next, rel), files.get(rel)!);
+      states.write(rel, path.join(next, rel), files.get(rel)!);
     }
     fs.writeFileSync(path.join(next, INDEX_FILE), index);
     swapIn(target, next);
+    states.save();
   } catch (e) {
     fs.rmSync(next, { recursive: true, force: true });
     throw e;
