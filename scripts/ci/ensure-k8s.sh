@@ -30,6 +30,8 @@ mkdir -p "$CACHE"
 exec 9>"$CACHE/.lock"
 flock 9
 command -v go >/dev/null || { echo "ensure-k8s: go 1.26+ is required on the PATH (fluxcd/pkg v1.41/v0.78 need it)"; exit 1; }
+# The harness makes its throwaway CA and certificates with openssl.
+command -v openssl >/dev/null || bash "$ROOT/scripts/ci/apt-install.sh" openssl
 export GOFLAGS="${GOFLAGS:--buildvcs=false} -mod=mod"
 export CGO_ENABLED=0
 
