@@ -21,7 +21,7 @@ import * as path from 'node:path';
 import type { BrokerHandle } from './broker';
 import { freePort } from './broker';
 import { log4j1Properties } from './config';
-import { COMPLETE_MARKER, javaExecutable, kafkaCacheRoot, listJars, mvnCopyDependencies, pom } from './jars';
+import { COMPLETE_MARKER, javaExecutable, kafkaCacheRoot, listJars, mvnCopyDependencies, pom, resolveOnce } from './jars';
 
 /** The Connect runtime's jars. */
 export interface ConnectJars {
@@ -38,13 +38,7 @@ const inFlight = new Map<string, Promise<ConnectJars>>();
  */
 export function resolveConnectJars(version: string): Promise<ConnectJars> {
   if (!/^\d+\.\d+\.\d+$/.test(version)) return Promise.reject(new Error(`Connect test harness: bad Kafka version '${version}'`));
-  let p = inFlight.get(version);
-  if (!p) {
-    p = doResolve(version);
-    p.catch(() => inFlight.delete(version));
-    inFlight.set(version, p);
-  }
-  return p;
+  return resolveOnce(inFlight, version, () => doResolve(version));
 }
 
 async function readCache(dir: string, version: string): Promise<ConnectJars | undefined> {

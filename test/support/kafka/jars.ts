@@ -259,18 +259,26 @@ async function resolveInto(version: string, workDir: string): Promise<CacheManif
 const inFlight = new Map<string, Promise<KafkaJars>>();
 
 /**
+ * One resolution per key at a time in this process: concurrent callers share the promise; a failed one is forgotten
+ * (so the next caller tries again).
+ */
+export function resolveOnce<T>(inFlightByKey: Map<string, Promise<T>>, key: string, resolve: () => Promise<T>): Promise<T> {
+  let p = inFlightByKey.get(key);
+  if (!p) {
+    p = resolve();
+    p.catch(() => inFlightByKey.delete(key));
+    inFlightByKey.set(key, p);
+  }
+  return p;
+}
+
+/**
  * Returns the jars of Kafka `version`, resolving them with Maven into the cache on first use.
  * A complete cache is reused without running Maven.
  */
 export function resolveKafkaJars(version: string): Promise<KafkaJars> {
   if (!/^\d+\.\d+\.\d+$/.test(version)) return Promise.reject(new Error(`Kafka test harness: bad Kafka version '${version}'`));
-  let p = inFlight.get(version);
-  if (!p) {
-    p = doResolve(version);
-    p.catch(() => inFlight.delete(version));
-    inFlight.set(version, p);
-  }
-  return p;
+  return resolveOnce(inFlight, version, () => doResolve(version));
 }
 
 async function readCache(dir: string): Promise<KafkaJars | undefined> {
