@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { z } from 'zod';
+import { closestMatch } from './did-you-mean';
 import { AggregateDataOpsError, ValidationError } from './errors';
 import { recordCreationSite } from './policy/source';
 
@@ -83,7 +84,7 @@ export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S,
   const explained = new Set<z.core.$ZodIssue>();
   for (const u of sortedUnique(unknown)) {
     const parent = u.path.slice(0, -1);
-    const suggestion = closest(u.key, u.known);
+    const suggestion = closestMatch(u.key, u.known);
     const missingIssue = suggestion !== undefined ? missing.get(fieldOf([...parent, suggestion]) ?? '') : undefined;
     if (missingIssue) explained.add(missingIssue);
     errors.push(new ValidationError(scope, fieldOf(u.path), unknownKeyMessage(u.key, u.known, suggestion, missingIssue !== undefined)));
@@ -135,13 +136,6 @@ function isAbsent(value: unknown, path: readonly PropertyKey[]): boolean {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (isMissing(issue) && issue.code === 'invalid_type') return `is required (expected ${issue.expected})`;
   return issue.message;
-}
-
-function closest(key: string, known: readonly string[]): string | undefined {
-  return known
-    .map((k) => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
-    .filter(({ k, d }) => d <= Math.max(2, Math.floor(k.length / 3)))
-    .sort((a, b) => a.d - b.d || a.k.localeCompare(b.k))[0]?.k;
 }
 
 function unknownKeyMessage(key: string, known: readonly string[], suggestion: string | undefined, required: boolean): string {
@@ -229,18 +223,4 @@ function findUnknownKeys(schema: unknown, value: unknown, path: PropertyKey[], o
 
 function singleOrUndefined<T>(xs: readonly T[]): T | undefined {
   return xs.length === 1 ? xs[0] : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
 }

@@ -92,12 +92,18 @@ for (const name of ['dev', 'prod']) {
   const analytics = new Pipeline(env, 'analytics', { owner: 'team-analytics', description: 'Orders in the warehouse', domain: 'analytics' });
   enriched.shareWith(analytics);
   const connect = new KafkaConnect(analytics, 'warehouse', { cluster, image: 'ghcr.io/acme/connect-jdbc:4.1.0-1' });
+  // The sink's database login, from Vault: the connector reads it through Strimzi's config provider, and the
+  // Connect workers get a Role for exactly this Secret.
+  const warehouseWriter = Secrets.fromExternal(analytics, 'warehouse-writer', {
+    store: { name: 'vault', kind: 'ClusterSecretStore' },
+    keys: { username: `${name}/warehouse/writer#username`, password: `${name}/warehouse/writer#password` },
+  });
   new KafkaConnector(analytics, 'orders-to-warehouse', {
     connect, class: 'io.confluent.connect.jdbc.JdbcSinkConnector', tasksMax: env.select({ prod: 4, default: 1 }), reads: [enriched],
     config: {
       'connection.url': 'jdbc:postgresql://warehouse.analytics:5432/orders',
-      'connection.user': '${secrets:kafka/warehouse-writer:username}',
-      'connection.password': '${secrets:kafka/warehouse-writer:password}',
+      'connection.user': warehouseWriter.envValue('username'),
+      'connection.password': warehouseWriter.envValue('password'),
       'insert.mode': 'upsert',
       'pk.mode': 'record_value',
       'pk.fields': 'id',
