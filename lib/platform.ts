@@ -3,6 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { DataOpsError, ValidationError } from './errors';
 import { addLineageReports } from './graph/report';
 import { NameRule, objectName, validateName } from './names';
+// The synthesizer uses this module only inside functions, so this import is safe in either load order.
+import { synthesizePlatform } from './synthesizer/synthesizer';
 import { isClusterScoped } from './synthesizer/kinds';
 import { apiGroupOf } from './synthesizer/manifest';
 
@@ -48,9 +50,6 @@ export class DataPlatform extends App {
     return ((globalThis as any)[PLATFORMS] ??= []) as DataPlatform[];
   }
 
-  /** @internal set by the synthesizer module (which depends on this one) */
-  public static _writer?: (platform: DataPlatform) => void;
-
   /** @internal true while the `synth` command runs the app (platform.synth() then defers to the command). */
   public static _underCli(): boolean {
     return (globalThis as any)[CLI_FLAG] === true;
@@ -79,8 +78,7 @@ export class DataPlatform extends App {
    */
   public override synth(): void {
     if (DataPlatform._underCli()) return;
-    if (!DataPlatform._writer) throw new DataOpsError('the synthesizer is not loaded; import from the package root (cdk8s-dataops)');
-    DataPlatform._writer(this);
+    synthesizePlatform(this).write();
   }
 }
 

@@ -27,7 +27,7 @@ describe('synthesize', () => {
   it('applies the output rules (a plaintext Secret fails the test, as it would fail synth)', () => {
     const { prod } = platform();
     new ApiObject(prod, 'db', { apiVersion: 'v1', kind: 'Secret', stringData: { password: 'x' } });
-    expect(() => synthesize(prod)).toThrow(/^prod\/db: Secret 'db' carries plaintext values .*\[no-plaintext-secret\]$/);
+    expect(() => synthesize(prod)).toThrow(/^prod\/db: Secret 'db' carries plaintext values .*\[DOP-SECRETS-001\]$/);
   });
 });
 

@@ -12,6 +12,8 @@ import { IPodSelector, NetworkPeer, NetworkPolicy, NetworkPort, NetworkRule, net
 import { toKplusResources, withDefaultResources } from './resources';
 import { ServiceAccount } from './service-account';
 import { Volume, writableVolumeName } from './volumes';
+import { Policies } from '../../lib/policy/policies';
+import { K8S_SAFETY_PACK } from './rules/safety-pack';
 
 /** Pod-level security settings. The pod always runs with `runAsNonRoot` and the RuntimeDefault seccomp profile. */
 export interface PodSecurityProps {
@@ -131,6 +133,7 @@ export abstract class Workload extends Construct implements IPodSelector {
    */
   protected constructor(scope: Construct, id: string, props: WorkloadProps, schema: z.ZodType = workloadPropsSchema) {
     super(scope, id);
+    Policies.require(this, K8S_SAFETY_PACK);
     validateProps(this, schema, props);
     this.name = objectName(this, props.name);
     this.namespace = Environment.tryOf(this)?.namespace ?? Chart.of(this).namespace ?? 'default';

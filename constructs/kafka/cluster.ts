@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { NameRule, validateName } from '../../lib/names';
 import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { KafkaMetricsSource, kafkaMetricsSourceSchema } from './metrics';
+import { Policies } from '../../lib/policy/policies';
+import { KAFKA_SAFETY_PACK } from './rules/safety-pack';
 
 /** Strimzi API versions: `v1` (Strimzi 1.x serves only v1) or `v1beta2` (Strimzi ≤ 0.48). */
 export type StrimziApiVersion = 'v1' | 'v1beta2';
@@ -123,6 +125,7 @@ export class KafkaCluster extends Construct implements IKafkaCluster {
 
   private constructor(scope: Construct, id: string, props: StrimziClusterProps) {
     super(scope, id);
+    Policies.require(this, KAFKA_SAFETY_PACK);
     const p = validateProps(this, propsSchema, props);
     this.clusterName = validateName(this, 'name', p.name, NameRule.DNS_LABEL);
     this.namespace = validateName(this, 'namespace', p.namespace, NameRule.DNS_LABEL);

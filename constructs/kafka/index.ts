@@ -1,5 +1,3 @@
-import './policies';
-
 export * from './acl';
 export * from './client-credentials';
 export * from './cluster';

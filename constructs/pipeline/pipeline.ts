@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { GraphGroup, IGraphGroup } from '../../lib/graph/graph';
 import { ObjectMetadata } from '../../lib/metadata';
 import { NameRule, objectName } from '../../lib/names';
-import { Environment } from '../../lib/platform';
+import { Policies } from '../../lib/policy/policies';
 import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { ConsumerLagAlert, ConsumerLagAlertOptions } from '../kafka/consumer-lag-alert';
-import { ITopic } from '../kafka/topic';
+import { PIPELINE_BRAND } from './rules/pipeline-of';
+import { PIPELINE_SAFETY_PACK } from './rules/safety-pack';
 
 /** Label with the pipeline name, on every object of a pipeline. */
 export const PIPELINE_LABEL = 'dataops.cdk8s.io/pipeline';
@@ -37,15 +38,11 @@ const propsSchema = strictPropsSchema<PipelineProps>()({
   name: z.string().optional(),
 });
 
-function isTopic(c: unknown): c is ITopic & IConstruct {
-  return typeof (c as ITopic).isSharedWith === 'function' && Array.isArray((c as ITopic).accesses);
-}
-
 /**
  * A data product: the topics, apps, connectors, dbt and Airflow work and governance of one team, declared
  * together. Ownership and tags are stamped on every object inside; policies, alert routing and reports talk about
  * pipelines. Reading another pipeline's topic needs `topic.shareWith(pipeline)` (or a public topic), otherwise
- * synth fails naming both pipelines.
+ * synth fails naming both pipelines (rule DOP-PIPELINE-001).
  */
 export class Pipeline extends Construct implements IGraphGroup {
   /** The pipeline a construct belongs to, if any. */
@@ -61,6 +58,8 @@ export class Pipeline extends Construct implements IGraphGroup {
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
+    Object.defineProperty(this, PIPELINE_BRAND, { value: true });
+    Policies.require(this, PIPELINE_SAFETY_PACK);
     const p = validateProps(this, propsSchema, props);
     this.pipelineName = objectName(this, p.name, NameRule.DNS_LABEL);
     this.owner = p.owner;
@@ -70,7 +69,6 @@ export class Pipeline extends Construct implements IGraphGroup {
     if (p.domain) meta.addLabel('dataops.cdk8s.io/domain', p.domain);
     if (p.description) meta.addAnnotation('dataops.cdk8s.io/description', p.description);
     for (const tag of p.tags ?? []) meta.addLabel(`tags.dataops.cdk8s.io/${tag}`, 'true');
-    this.node.addValidation({ validate: () => this.crossPipelineReads() });
   }
 
   /**
@@ -87,23 +85,4 @@ export class Pipeline extends Construct implements IGraphGroup {
     return new ConsumerLagAlert(this, count === 0 ? 'LagAlert' : `LagAlert${count + 1}`, options);
   }
 
-  /** Reads by this pipeline's principals of topics owned by another pipeline that were not shared with it. */
-  private crossPipelineReads(): string[] {
-    const env = Environment.tryOf(this);
-    if (!env) return [];
-    const problems: string[] = [];
-    for (const c of env.node.findAll()) {
-      if (!isTopic(c)) continue;
-      const owner = Pipeline.of(c);
-      if (!owner || owner === this) continue;
-      for (const { principal, access } of c.accesses) {
-        if (access !== 'read') continue;
-        const reader = (principal as unknown as IConstruct).node ? (principal as unknown as IConstruct) : principal.kafkaUser;
-        if (Pipeline.of(reader) !== this || c.isSharedWith(reader)) continue;
-        problems.push(`pipeline '${this.pipelineName}' (${reader.node.path}) reads topic '${c.topicName}' of pipeline '${owner.pipelineName}', ` +
-          `which is not shared with it: call topic.shareWith(<pipeline ${this.pipelineName}>) in '${owner.pipelineName}' or make the topic public`);
-      }
-    }
-    return problems;
-  }
 }

@@ -41,3 +41,6 @@ export * from './report';
 export * from './evaluate';
 export * from './engine-rules';
 export { recordCreationSite } from './source';
+export * from './json-report';
+export * from './sarif-report';
+export * from './text-report';

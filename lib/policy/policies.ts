@@ -83,6 +83,7 @@ export class Policies {
   }
 
   private readonly added: PolicyPack[] = [];
+  private readonly chosen: PolicyPack[] = [];
 
   private constructor(private readonly scope: IConstruct) {}
 
@@ -93,12 +94,18 @@ export class Policies {
     }
     if (this.added.includes(pack)) throw new ValidationError(this.scope, 'pack', `pack '${pack.name}' is already added here`);
     this.added.push(pack);
+    this.chosen.push(pack);
     return this;
   }
 
-  /** The packs added here, in order. */
+  /** The packs that apply here, in order: added with {@link add} or required by constructs. */
   public get packs(): readonly PolicyPack[] {
     return this.added;
+  }
+
+  /** The packs added with {@link add} (a platform that chooses packs gets the policy reports in its output). */
+  public get chosenPacks(): readonly PolicyPack[] {
+    return this.chosen;
   }
 
   private addOnce(pack: PolicyPack): void {

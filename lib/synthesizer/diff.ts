@@ -1,4 +1,7 @@
+import { ChangeDetector } from '../policy/change';
+import { Finding } from '../policy/finding';
 import { KubeObject } from './manifest';
+import { OBJECT_DELETED } from './rules';
 
 /** One changed field, with a readable path such as `spec.config["retention.ms"]` or `containers[name=app].image`. */
 export interface FieldChange {
@@ -21,45 +24,23 @@ export interface ObjectChange {
   readonly fields: readonly FieldChange[];
   /** Why the change is destructive (empty when it is not). */
   readonly destructive: readonly string[];
+  /** The same reasons as policy findings: the detector's id and level, the object and its file. */
+  readonly findings: readonly Finding[];
 }
 
 /**
- * Decides whether a change loses data or breaks consumers. Domain modules register detectors
- * (partition decrease, retention cut, schema break); object deletion is destructive from the start.
+ * Compares two sets of objects keyed by file and judges each change with the detectors (from the packs in use, see
+ * `changeDetectorsOf`; by default only object deletion). Destructive changes come first, then the rest; each group in file order.
+ * @param constructPathOf the construct that produces a file now, for the findings
  */
-export interface DestructiveChangeDetector {
-  readonly id: string;
-  /** Only changes of these kinds are given to the detector. @default - every kind */
-  readonly kinds?: readonly string[];
-  /** Reasons this change is destructive; empty when it is not. */
-  detect(change: Omit<ObjectChange, 'destructive'>): readonly string[];
-}
-
-const detectors: DestructiveChangeDetector[] = [];
-
-/** Registers a detector for every diff in this process. Registering the same id twice replaces it. */
-export function registerDestructiveChangeDetector(detector: DestructiveChangeDetector): void {
-  const i = detectors.findIndex((d) => d.id === detector.id);
-  if (i >= 0) detectors[i] = detector;
-  else detectors.push(detector);
-}
-
-registerDestructiveChangeDetector({
-  id: 'object-deleted',
-  detect: (c) => (c.type === 'removed' ? [`${c.kind} '${c.name}' is deleted`] : []),
-});
-
-/**
- * Compares two sets of objects keyed by file. Destructive changes come first, then the rest;
- * each group in file order.
- */
-export function diffObjects(before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>): ObjectChange[] {
+export function diffObjects(before: ReadonlyMap<string, KubeObject>, after: ReadonlyMap<string, KubeObject>,
+  detectors: readonly ChangeDetector[] = [OBJECT_DELETED], constructPathOf: (file: string) => string | undefined = () => undefined): ObjectChange[] {
   const files = [...new Set([...before.keys(), ...after.keys()])].sort();
   const changes: ObjectChange[] = [];
   for (const file of files) {
     const b = before.get(file);
     const a = after.get(file);
-    let base: Omit<ObjectChange, 'destructive'>;
+    let base: Omit<ObjectChange, 'destructive' | 'findings'>;
     const o = (a ?? b)!;
     const id = { file, kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace };
     if (!b) base = { ...id, type: 'added', after: a, fields: [] };
@@ -69,8 +50,18 @@ export function diffObjects(before: ReadonlyMap<string, KubeObject>, after: Read
       if (fields.length === 0) continue;
       base = { ...id, type: 'changed', before: b, after: a, fields };
     }
-    const destructive = detectors.filter((d) => !d.kinds || d.kinds.includes(base.kind)).flatMap((d) => d.detect(base));
-    changes.push({ ...base, destructive });
+    const findings: Finding[] = [];
+    for (const d of detectors) {
+      if (d.kinds !== '*' && !d.kinds.includes(base.kind)) continue;
+      for (const message of d.detect(base)) {
+        findings.push({
+          ruleId: d.id, level: d.level, pack: 'diff', message, constructPath: constructPathOf(file) ?? '',
+          ...(file.split('/')[0] === 'manifests' ? { environment: file.split('/')[1] } : {}),
+          object: { apiVersion: o.apiVersion, kind: o.kind, ...(o.metadata.namespace !== undefined ? { namespace: o.metadata.namespace } : {}), name: o.metadata.name, file },
+        });
+      }
+    }
+    changes.push({ ...base, destructive: findings.map((f) => f.message), findings });
   }
   return [...changes.filter((c) => c.destructive.length > 0), ...changes.filter((c) => c.destructive.length === 0)];
 }

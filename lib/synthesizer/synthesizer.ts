@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AggregateDataOpsError, DataOpsError } from '../errors';
 import { DataPlatform, Environment } from '../platform';
 import { artifactContext, Artifacts } from './artifacts';
 import { collectObjects } from './collect';
 import { MANIFESTS_DIR } from './layout';
 import { renderManifests, Sharding } from './shards';
-import { KubeObject, SynthesizedObject } from './manifest';
-import { PreviousOutput, readPreviousObject } from './previous';
-import { outputRules, ruleApplies } from './rules';
+import { PolicyReport } from '../policy/report';
+import { SynthesizedObject } from './manifest';
+import { PreviousOutput } from './previous';
+import { addPolicyReports, checkPolicies } from './rules';
 import { compareOutput, OutputComparison, readOwnedFiles, writeOutput, WriteResult } from './writer';
 
 /** Options of {@link synthesizePlatform}. */
@@ -17,6 +17,11 @@ export interface SynthesizeOptions {
   readonly outdir?: string;
   /** Only these environments (other environments' files are left as they are). @default - all */
   readonly environments?: readonly string[];
+  /**
+   * `enforce`: unacknowledged error findings of the policy packs throw (synth, synth --check). `report`: they are only
+   * on {@link Synthesis.policy} (synth diff, synth policy). @default 'enforce'
+   */
+  readonly policy?: 'enforce' | 'report';
 }
 
 /** The result of synthesizing a platform in memory; nothing is written until `write()`. */
@@ -27,9 +32,12 @@ export class Synthesis {
   public readonly files: ReadonlyMap<string, string>;
   /** The output folder. */
   public readonly outdir: string;
+  /** The policy evaluation (findings, acknowledged ones included). */
+  public readonly policy: PolicyReport;
 
-  constructor(outdir: string, objects: readonly SynthesizedObject[], files: ReadonlyMap<string, string>) {
+  constructor(outdir: string, objects: readonly SynthesizedObject[], files: ReadonlyMap<string, string>, policy: PolicyReport) {
     this.outdir = outdir;
+    this.policy = policy;
     this.objects = objects;
     this.files = files;
   }
@@ -53,46 +61,21 @@ export class Synthesis {
 export function synthesizePlatform(platform: DataPlatform, options: SynthesizeOptions = {}): Synthesis {
   const outdir = path.resolve(options.outdir ?? platform.outdir);
   const objects = PreviousOutput._during(platform, outdir, () => collectObjects(platform, { environments: options.environments }));
-  checkRules(objects, outdir);
+  const policy = checkPolicies(platform, objects, { outdir, environments: options.environments });
+  if (options.policy !== 'report') policy.assertNoBlocking();
 
   const { files, shards } = renderManifests(objects, Sharding.budgetOf(platform));
   Artifacts.render(platform, artifactContext(outdir, objects, shards), files);
+  addPolicyReports(files, platform, policy, outdir, options.environments);
   if (options.environments) keepOtherEnvironments(outdir, files, options.environments);
-  return new Synthesis(outdir, objects, files);
+  return new Synthesis(outdir, objects, files, policy);
 }
-
-DataPlatform._writer = (platform) => {
-  synthesizePlatform(platform).write();
-};
 
 /** Synthesizes one environment in memory (used by the testing helpers). */
 export function synthesizeEnvironment(env: Environment): SynthesizedObject[] {
   const objects = collectObjects(env);
-  checkRules(objects, undefined);
+  checkPolicies(env, objects).assertNoBlocking();
   return objects;
-}
-
-function checkRules(objects: readonly SynthesizedObject[], outdir: string | undefined): void {
-  const rules = outputRules();
-  const errors: DataOpsError[] = [];
-  let owned: ReadonlySet<string> | undefined;
-  for (const o of objects) {
-    let previous: KubeObject | null | undefined; // undefined: not read yet, null: none
-    for (const rule of rules) {
-      if (!ruleApplies(rule, o.object.kind)) continue;
-      for (const problem of rule.check?.(o) ?? []) errors.push(new DataOpsError(`${problem} [${rule.id}]`, { constructPath: o.constructPath }));
-      if (rule.checkAgainstPrevious && outdir) {
-        if (previous === undefined) previous = readPreviousObject(outdir, o.file, (owned ??= readOwnedFiles(outdir))) ?? null;
-        if (previous) {
-          for (const problem of rule.checkAgainstPrevious(o, previous)) {
-            errors.push(new DataOpsError(`${problem} [${rule.id}]`, { constructPath: o.constructPath }));
-          }
-        }
-      }
-    }
-  }
-  if (errors.length === 1) throw errors[0];
-  if (errors.length > 1) throw new AggregateDataOpsError(errors);
 }
 
 /** With --env, the files of environments not synthesized stay as they are (and stay owned). */

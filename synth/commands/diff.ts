@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import pc from 'picocolors';
 import { diffObjects, ObjectChange } from '../../lib/synthesizer/diff';
 import { MANIFESTS_DIR } from '../../lib/synthesizer/layout';
+import { changeDetectorsOf } from '../../lib/synthesizer/rules';
 import { KubeObject } from '../../lib/synthesizer/manifest';
 import { synthesizePlatform } from '../../lib/synthesizer/synthesizer';
 import { parseYamlDocuments } from '../../lib/synthesizer/yaml';
@@ -29,7 +30,8 @@ export function runDiff(flags: DiffFlags, out: Output): number {
   const platforms = loadApp(config.app, config.outdir);
   const all: ObjectChange[] = [];
   for (const { platform, outdir } of platforms) {
-    const synthesis = synthesizePlatform(platform, { outdir, environments: flags.env });
+    // Policy errors do not stop a diff: a partition decrease is listed as destructive, not thrown.
+    const synthesis = synthesizePlatform(platform, { outdir, environments: flags.env, policy: 'report' });
     const inEnv = (file: string) => !flags.env || flags.env.includes(file.split('/')[1]);
     const after = new Map<string, KubeObject>();
     for (const o of synthesis.objects) after.set(o.file, o.object);
@@ -39,7 +41,8 @@ export function runDiff(flags: DiffFlags, out: Output): number {
       const doc = parseYamlDocuments(text, file)[0] as KubeObject | undefined;
       if (doc) before.set(file, doc);
     }
-    const changes = diffObjects(before, after);
+    const paths = new Map(synthesis.objects.map((o) => [o.file, o.constructPath]));
+    const changes = diffObjects(before, after, changeDetectorsOf(platform), (f) => paths.get(f));
     all.push(...changes);
     if (!flags.json) printChanges(changes, path.relative(process.cwd(), outdir) || '.', base, out);
   }
@@ -58,7 +61,7 @@ function printChanges(changes: readonly ObjectChange[], shown: string, base: str
   for (const c of changes) {
     const mark = c.type === 'added' ? pc.green('+') : c.type === 'removed' ? pc.red('-') : pc.yellow('~');
     out.info(`${mark} ${c.kind} ${c.namespace ? `${c.namespace}/` : ''}${c.name}  ${pc.dim(c.file)}`);
-    for (const reason of c.destructive) out.info(`    ${pc.red('DESTRUCTIVE')} ${reason}`);
+    for (const f of c.findings) out.info(`    ${pc.red('DESTRUCTIVE')} [${f.ruleId}] ${f.message}`);
     for (const f of c.fields) out.info(`    ${f.path}: ${show(f.before)} → ${show(f.after)}`);
   }
 }

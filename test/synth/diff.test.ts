@@ -25,11 +25,9 @@ function changeCode(repo: string): void {
 const CHANGES = [
   'dist compared with HEAD: 7 object(s) change, 2 destructive',
   '- KafkaTopic kafka/payments.refunds.v1  manifests/dev/kafka/kafkatopic.payments.refunds.v1.yaml',
-  "    DESTRUCTIVE KafkaTopic 'payments.refunds.v1' is deleted",
-  "    DESTRUCTIVE topic 'payments.refunds.v1' and its data are deleted when the object is pruned",
+  "    DESTRUCTIVE [DOP-OUTPUT-101] KafkaTopic 'payments.refunds.v1' leaves the output but carries Prune=false: Argo CD and Flux leave it in the cluster, orphaned (no longer managed), not deleted; delete it by hand if it should go",
   '- KafkaTopic kafka/payments.refunds.v1  manifests/prod/kafka/kafkatopic.payments.refunds.v1.yaml',
-  "    DESTRUCTIVE KafkaTopic 'payments.refunds.v1' is deleted",
-  "    DESTRUCTIVE topic 'payments.refunds.v1' and its data are deleted when the object is pruned",
+  "    DESTRUCTIVE [DOP-OUTPUT-101] KafkaTopic 'payments.refunds.v1' leaves the output but carries Prune=false: Argo CD and Flux leave it in the cluster, orphaned (no longer managed), not deleted; delete it by hand if it should go",
   '~ KafkaTopic kafka/payments.orders.v1  manifests/dev/kafka/kafkatopic.payments.orders.v1.yaml',
   '    spec.partitions: 6 → 12',
   '~ ConfigMap payments/settings  manifests/dev/payments/configmap.settings.yaml',
@@ -79,8 +77,8 @@ describe('synth diff', () => {
     expect(run.code).toBe(ExitCode.OK);
     const changes = JSON.parse(run.stdout);
     expect(changes.map((c: any) => [c.type, c.file, c.destructive.length])).toEqual([
-      ['removed', 'manifests/dev/kafka/kafkatopic.payments.refunds.v1.yaml', 2],
-      ['removed', 'manifests/prod/kafka/kafkatopic.payments.refunds.v1.yaml', 2],
+      ['removed', 'manifests/dev/kafka/kafkatopic.payments.refunds.v1.yaml', 1],
+      ['removed', 'manifests/prod/kafka/kafkatopic.payments.refunds.v1.yaml', 1],
       ['changed', 'manifests/dev/kafka/kafkatopic.payments.orders.v1.yaml', 0],
       ['changed', 'manifests/dev/payments/configmap.settings.yaml', 0],
       ['changed', 'manifests/prod/kafka/kafkatopic.payments.orders.v1.yaml', 0],
@@ -89,7 +87,7 @@ describe('synth diff', () => {
     ]);
     expect(changes[2]).toEqual({
       file: 'manifests/dev/kafka/kafkatopic.payments.orders.v1.yaml', kind: 'KafkaTopic', name: 'payments.orders.v1', namespace: 'kafka',
-      type: 'changed', fields: [{ path: 'spec.partitions', before: 6, after: 12 }], destructive: [],
+      type: 'changed', fields: [{ path: 'spec.partitions', before: 6, after: 12 }], destructive: [], findings: [],
     });
     expect(changes.some((c: any) => 'before' in c || 'after' in c)).toBe(false);
   });

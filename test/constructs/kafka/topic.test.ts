@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { diffObjects, KafkaUser, RemovalPolicy, synthesizePlatform, Topic } from 'cdk8s-dataops';
+import { diffObjects, KafkaUser, OBJECT_DELETED, RemovalPolicy, synthesizePlatform, Topic } from 'cdk8s-dataops';
+import { KAFKA_SAFETY_PACK } from '../../../constructs/kafka/rules/safety-pack';
 import { findObject, findObjects } from 'cdk8s-dataops/testing';
 import { kafkaFixture, tempOutdir } from './support';
 
@@ -113,7 +114,7 @@ describe('Topic', () => {
     const second = kafkaFixture();
     new Topic(second.env, 'orders', { cluster: second.cluster, topicName: 'orders', partitions: 6 });
     expect(() => synthesizePlatform(second.platform, { outdir })).toThrow(
-      /prod\/orders: topic 'orders' would go from 12 to 6 partitions, but Kafka cannot remove partitions.*\[kafka-partitions-only-grow\]/);
+      /prod\/orders, field 'partitions': topic 'orders' would go from 12 to 6 partitions, but Kafka cannot remove partitions.*\[DOP-KAFKA-001\]/);
 
     const third = kafkaFixture();
     new Topic(third.env, 'orders', { cluster: third.cluster, topicName: 'orders', partitions: 24 });
@@ -133,11 +134,11 @@ describe('Topic', () => {
       ['b.yaml', topic({ topicName: 'audit', partitions: 3, config: { 'cleanup.policy': 'compact' } })],
       ['d.yaml', topic({ topicName: 'fine', partitions: 6, config: { 'retention.ms': -1 } })],
     ]);
-    const changes = diffObjects(before, after);
+    const changes = diffObjects(before, after, [OBJECT_DELETED, ...KAFKA_SAFETY_PACK.detectors!]);
     expect(changes.map((c) => [c.file, c.destructive])).toEqual([
-      ['a.yaml', ['partitions decrease 12 → 6', 'retention.ms cut 604800000 → 86400000: older data is deleted']],
+      ['a.yaml', ['partitions decrease 12 → 6: Kafka cannot remove partitions (Strimzi refuses it; synth fails with DOP-KAFKA-001)', 'retention.ms cut 604800000 → 86400000: older data is deleted']],
       ['b.yaml', ['cleanup.policy changes delete → compact: the broker starts compacting away older values per key']],
-      ['c.yaml', ["KafkaTopic 'orders' is deleted", "topic 'gone' and its data are deleted when the object is pruned"]],
+      ['c.yaml', ["KafkaTopic 'orders' is deleted from the cluster when the GitOps tool prunes"]],
       ['d.yaml', []],
     ]);
   });

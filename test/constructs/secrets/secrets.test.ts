@@ -13,7 +13,7 @@ describe('no plaintext Secret in the output', () => {
     new kplus.Secret(team, 'ApiKey', { stringData: { key: 'not-for-git' } });
     expect(errorOf(() => synthesize(env)))
       .toBe("prod/Team/ApiKey: Secret 'api-key' carries plaintext values in 'stringData'; secret values never go to Git. " +
-        'Use Secrets.fromExternal (ExternalSecret) or Secrets.fromSealed (SealedSecret) instead [no-plaintext-secret]');
+        'Use Secrets.fromExternal (ExternalSecret) or Secrets.fromSealed (SealedSecret) instead [DOP-SECRETS-001]');
   });
 
   it('also refuses values added after construction (addStringData)', () => {

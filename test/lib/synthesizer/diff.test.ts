@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deepEqual, diffObjects, diffValues, KubeObject, registerDestructiveChangeDetector } from 'cdk8s-dataops';
+import { changeDetector, deepEqual, diffObjects, diffValues, KubeObject, RuleLevel } from 'cdk8s-dataops';
 
 function cm(name: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'payments' }, data, ...extra };
@@ -12,7 +12,7 @@ describe('diffObjects', () => {
     const after = new Map([[file('a'), cm('a', { x: 2 })], [file('c'), cm('c', { x: 1 })], [file('d'), cm('d', { x: 1 })]]);
     const changes = diffObjects(before, after);
     expect(changes.map((c) => [c.type, c.name, c.destructive])).toEqual([
-      ['removed', 'b', ["ConfigMap 'b' is deleted"]],
+      ['removed', 'b', ["ConfigMap 'b' is deleted from the cluster when the GitOps tool prunes"]],
       ['changed', 'a', []],
       ['added', 'd', []],
     ]);
@@ -27,10 +27,10 @@ describe('diffObjects', () => {
     expect(diffObjects(before, after).map((c) => c.name)).toEqual(['y', 'z', 'a', 'b']);
   });
 
-  it('asks registered detectors (for their kinds only) what else is destructive; the same id replaces a detector', () => {
+  it('asks the detectors it is given (for their kinds only) what is destructive, as findings with their ids', () => {
     const seen: string[] = [];
-    registerDestructiveChangeDetector({
-      id: 'test-retention-cut', kinds: ['ConfigMap'],
+    const detector = changeDetector({
+      id: 'TEST-CUT-001', level: RuleLevel.WARNING, description: 'cut', rationale: 'r', remediation: 'f', kinds: ['ConfigMap'],
       detect: (c) => {
         seen.push(`${c.type} ${c.kind}/${c.name}`);
         const b = Number((c.before as any)?.data?.retention);
@@ -38,7 +38,7 @@ describe('diffObjects', () => {
         return c.type === 'changed' && a < b ? [`retention cut from ${b} to ${a}`] : [];
       },
     });
-    try {
+    {
       const before = new Map<string, KubeObject>([
         [file('a'), cm('a', { retention: 10 })], [file('b'), cm('b', { retention: 10 })],
         ['manifests/prod/_cluster/namespace.n.yaml', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' }, spec: { x: 1 } }],
@@ -47,13 +47,14 @@ describe('diffObjects', () => {
         [file('a'), cm('a', { retention: 20 })], [file('b'), cm('b', { retention: 5 })],
         ['manifests/prod/_cluster/namespace.n.yaml', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'n' }, spec: { x: 2 } }],
       ]);
-      const changes = diffObjects(before, after);
+      const changes = diffObjects(before, after, [detector], (f) => (f === file('b') ? 'prod/b' : undefined));
       expect(changes.map((c) => [c.name, c.destructive])).toEqual([['b', ['retention cut from 10 to 5']], ['n', []], ['a', []]]);
+      expect(changes[0].findings).toEqual([{
+        ruleId: 'TEST-CUT-001', level: 'warning', pack: 'diff', message: 'retention cut from 10 to 5', constructPath: 'prod/b', environment: 'prod',
+        object: { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'payments', name: 'b', file: file('b') },
+      }]);
       expect(seen).toEqual(['changed ConfigMap/a', 'changed ConfigMap/b']);
-      registerDestructiveChangeDetector({ id: 'test-retention-cut', detect: () => [] });
-      expect(diffObjects(before, after).every((c) => c.destructive.length === 0)).toBe(true);
-    } finally {
-      registerDestructiveChangeDetector({ id: 'test-retention-cut', detect: () => [] });
+      expect(diffObjects(before, after, []).every((c) => c.destructive.length === 0)).toBe(true);
     }
   });
 });

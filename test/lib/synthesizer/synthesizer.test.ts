@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   AggregateDataOpsError, Artifacts, DataOpsError, DataPlatform, Environment, INDEX_FILE, KubeObject, parseYamlDocuments,
-  readOwnedFiles, registerOutputRule, synthesizeEnvironment, synthesizePlatform,
+  objectRule, Policies, readOwnedFiles, RuleLevel, synthesizeEnvironment, synthesizePlatform,
 } from 'cdk8s-dataops';
 import { cleanUp, listTree, snapshotTree, statTree, tempDir, writeFiles } from '../../fixtures/repo';
 
@@ -155,7 +155,7 @@ describe('output rules', () => {
     new ApiObject(new Construct(env, 'db'), 'Resource', { apiVersion: 'v1', kind: 'Secret', data: { password: 'aHVudGVyMg==' } });
     expect(() => synthesizePlatform(platform)).toThrow(
       "prod/db: Secret 'db' carries plaintext values in 'data'; secret values never go to Git. " +
-      'Use Secrets.fromExternal (ExternalSecret) or Secrets.fromSealed (SealedSecret) instead [no-plaintext-secret]',
+      'Use Secrets.fromExternal (ExternalSecret) or Secrets.fromSealed (SealedSecret) instead [DOP-SECRETS-001]',
     );
     expect(fs.existsSync(dir)).toBe(false);
   });
@@ -180,47 +180,50 @@ describe('output rules', () => {
     ]);
   });
 
-  it('runs registered rules on the objects of their kinds, and a rule registered again replaces the old one', () => {
+  it("runs the platform's pack rules on the objects of their kinds; only that platform's", () => {
     const seen: string[] = [];
-    registerOutputRule({
-      id: 'test-no-debug', kinds: ['ConfigMap'],
-      check: ({ object }) => {
+    const noDebug = objectRule({
+      id: 'TEST-NO-DEBUG-001', level: RuleLevel.ERROR, description: 'no debug', rationale: 'r', remediation: 'turn debug off', kinds: ['ConfigMap'],
+      evaluate: ({ object }) => {
         seen.push(`${object.kind}/${object.metadata.name}`);
         return (object as any).data?.debug === 'true' ? [`ConfigMap '${object.metadata.name}' turns debugging on`] : [];
       },
     });
-    try {
+    const make = (withPack: boolean) => {
       const platform = new DataPlatform({ outdir: outdir() });
+      if (withPack) Policies.of(platform).add({ name: 'test', rules: [noDebug] });
       const env = new Environment(platform, 'prod');
       new ApiObject(env, 'quiet', { apiVersion: 'v1', kind: 'ConfigMap', data: { debug: 'false' } });
       new ApiObject(env, 'loud', { apiVersion: 'v1', kind: 'ConfigMap', data: { debug: 'true' } });
       new ApiObject(env, 'ns', { apiVersion: 'v1', kind: 'Namespace' });
-      expect(() => synthesizePlatform(platform)).toThrow("prod/loud: ConfigMap 'loud' turns debugging on [test-no-debug]");
-      expect(seen).toEqual(['ConfigMap/quiet', 'ConfigMap/loud']);
-      // In-memory synthesis (the testing helpers) runs the same rules.
-      expect(() => synthesizeEnvironment(env)).toThrow('[test-no-debug]');
-      registerOutputRule({ id: 'test-no-debug', check: () => [] });
-      expect(() => synthesizePlatform(platform)).not.toThrow();
-    } finally {
-      registerOutputRule({ id: 'test-no-debug', check: () => [] });
-    }
+      return { platform, env };
+    };
+    const { platform, env } = make(true);
+    expect(() => synthesizePlatform(platform)).toThrow("prod/loud: ConfigMap 'loud' turns debugging on [TEST-NO-DEBUG-001]");
+    expect(seen).toEqual(['ConfigMap/quiet', 'ConfigMap/loud']);
+    // In-memory synthesis (the testing helpers) runs the same rules.
+    expect(() => synthesizeEnvironment(env)).toThrow('[TEST-NO-DEBUG-001]');
+    expect(() => synthesizePlatform(make(false).platform)).not.toThrow();
   });
 
   it('gives checkAgainstPrevious the object previously written to the same file, and only when there is one', () => {
     const dir = outdir();
     const calls: Array<[string, unknown]> = [];
-    registerOutputRule({
-      id: 'test-partitions-only-grow', kinds: ['ConfigMap'],
-      checkAgainstPrevious: ({ object }, previous) => {
-        calls.push([object.metadata.name, (previous as any).data]);
+    const onlyGrow = objectRule({
+      id: 'TEST-GROW-001', level: RuleLevel.ERROR, description: 'grow', rationale: 'r', remediation: 'keep it', kinds: ['ConfigMap'],
+      evaluate: (o, ctx) => {
+        const previous = ctx.previous(o);
+        if (!previous) return [];
+        calls.push([o.object.metadata.name, (previous as any).data]);
         const before = Number((previous as any).data?.partitions);
-        const now = Number((object as any).data?.partitions);
+        const now = Number((o.object as any).data?.partitions);
         return now < before ? [`partitions cannot shrink from ${before} to ${now}`] : [];
       },
     });
-    try {
+    {
       const topics = (partitions: string, withNew = false) => {
         const platform = new DataPlatform({ outdir: dir });
+        Policies.of(platform).add({ name: 'test', rules: [onlyGrow] });
         const env = new Environment(platform, 'prod');
         new ApiObject(env, 'orders', { apiVersion: 'v1', kind: 'ConfigMap', data: { partitions } });
         if (withNew) new ApiObject(env, 'fresh', { apiVersion: 'v1', kind: 'ConfigMap', data: { partitions: '1' } });
@@ -230,7 +233,7 @@ describe('output rules', () => {
       expect(calls).toEqual([]);
       synthesizePlatform(topics('12', true)).write();
       expect(calls).toEqual([['orders', { partitions: '6' }]]);
-      expect(() => synthesizePlatform(topics('3'))).toThrow('prod/orders: partitions cannot shrink from 12 to 3 [test-partitions-only-grow]');
+      expect(() => synthesizePlatform(topics('3'))).toThrow('prod/orders: partitions cannot shrink from 12 to 3 [TEST-GROW-001]');
       // Not in memory: synthesizeEnvironment has no previous output.
       calls.length = 0;
       expect(() => synthesizeEnvironment(topics('3').environments[0])).not.toThrow();
@@ -247,8 +250,6 @@ describe('output rules', () => {
       fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: orders\ndata:\n  partitions: "99"\n');
       expect(() => synthesizePlatform(topics('12'))).not.toThrow();
       expect(calls).toEqual([]);
-    } finally {
-      registerOutputRule({ id: 'test-partitions-only-grow', check: () => [] });
     }
   });
 });
