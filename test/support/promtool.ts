@@ -10,15 +10,26 @@ import * as path from 'node:path';
 import { stringify } from 'yaml';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-let cached: string | undefined;
+const cached = new Map<string, string>();
+
+function toolPath(tool: 'promtool' | 'amtool'): string {
+  const known = cached.get(tool);
+  if (known) return known;
+  const out = execFileSync('bash', [path.join(ROOT, 'scripts/ci/ensure-promtool.sh'), tool], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const bin = out.trim().split('\n').pop()!;
+  if (!fs.existsSync(bin)) throw new Error(`ensure-promtool.sh printed '${bin}', which does not exist`);
+  cached.set(tool, bin);
+  return bin;
+}
 
 /** The promtool binary (built on first use: a few minutes once, then cached). */
 export function promtoolPath(): string {
-  if (cached) return cached;
-  const out = execFileSync('bash', [path.join(ROOT, 'scripts/ci/ensure-promtool.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  cached = out.trim().split('\n').pop()!;
-  if (!fs.existsSync(cached)) throw new Error(`ensure-promtool.sh printed '${cached}', which does not exist`);
-  return cached;
+  return toolPath('promtool');
+}
+
+/** Alertmanager's amtool binary (built on first use, then cached). */
+export function amtoolPath(): string {
+  return toolPath('amtool');
 }
 
 /** What one promtool run returned. */
@@ -107,4 +118,51 @@ export function testExpressions(test: { readonly interval: string; readonly seri
     }],
   }));
   return promtool(['test', 'rules', 'test.yaml'], dir);
+}
+
+/** An AlertmanagerConfig as our constructs synthesize it (the fields the operator's routing uses). */
+interface AlertmanagerConfigObject {
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string };
+  readonly spec: { readonly route: { readonly receiver: string; readonly groupBy?: string[]; readonly matchers?: { name: string; value: string; matchType?: string }[] } };
+  readonly [key: string]: any;
+}
+
+/**
+ * The Alertmanager routing tree the Prometheus Operator generates from AlertmanagerConfigs with its default
+ * `alertmanagerConfigMatcherStrategy: OnNamespace`, as its own golden test files show
+ * (pkg/alertmanager/testdata/CR_with_Pagerduty_Receiver.golden): a root route to receiver "null", and per
+ * AlertmanagerConfig a child route to `<namespace>/<name>/<receiver>` whose first matcher is `namespace="<namespace>"`,
+ * then the route's own matchers, with `continue: true`. Receivers are left without integrations: routing only.
+ */
+export function operatorAlertmanagerConfig(objects: readonly AlertmanagerConfigObject[]): string {
+  const amcs = objects.filter((o) => o.kind === 'AlertmanagerConfig');
+  const receiver = (o: AlertmanagerConfigObject) => `${o.metadata.namespace}/${o.metadata.name}/${o.spec.route.receiver}`;
+  return stringify({
+    route: {
+      receiver: 'null',
+      routes: amcs.map((o) => ({
+        receiver: receiver(o),
+        ...(o.spec.route.groupBy ? { group_by: o.spec.route.groupBy } : {}),
+        matchers: [`namespace="${o.metadata.namespace}"`, ...(o.spec.route.matchers ?? []).map((m) => `${m.name}${m.matchType ?? '='}${JSON.stringify(m.value)}`)],
+        continue: true,
+      })),
+    },
+    receivers: [{ name: 'null' }, ...amcs.map((o) => ({ name: receiver(o) }))],
+  });
+}
+
+/**
+ * The receivers Alertmanager's own routing code picks for an alert with these labels
+ * (`amtool config routes test`), in the given Alertmanager configuration.
+ */
+export function alertmanagerReceivers(config: string, labels: Readonly<Record<string, string>>): string[] {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dataops-amtool-'));
+  fs.writeFileSync(path.join(dir, 'alertmanager.yaml'), config);
+  const check = spawnSync(amtoolPath(), ['check-config', 'alertmanager.yaml'], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  if (check.status !== 0) throw new Error(`amtool check-config failed:\n${check.stdout}${check.stderr}`);
+  const args = ['config', 'routes', 'test', '--config.file=alertmanager.yaml', ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
+  const r = spawnSync(amtoolPath(), args, { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  if (r.status !== 0) throw new Error(`amtool config routes test failed:\n${r.stdout}${r.stderr}`);
+  return r.stdout.trim().split(',').map((x) => x.trim()).filter((x) => x.length > 0).sort();
 }

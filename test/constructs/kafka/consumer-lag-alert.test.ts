@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AlertRoute, KafkaCluster, KafkaMetrics, KafkaMetricsSource, Pipeline, Secrets, StreamingApp, Topic } from 'cdk8s-dataops';
 import { findObjects } from 'cdk8s-dataops/testing';
-import { promtool, promtoolPath, testRules, writeRuleFile } from '../../support/promtool';
+import { alertmanagerReceivers, amtoolPath, operatorAlertmanagerConfig, promtool, promtoolPath, testRules, writeRuleFile } from '../../support/promtool';
 import { validateAll } from '../support/schema';
 import { kafkaFixture } from './support';
 
@@ -30,8 +30,9 @@ function lagAnnotations(value: string, topic: string, threshold: number, forDura
 
 describe('pipeline.alertOnLag', () => {
   beforeAll(() => {
-    promtoolPath(); // builds promtool once (minutes) when .cache has none
-  }, 900_000);
+    promtoolPath(); // builds promtool (and amtool) once (minutes) when .cache has none
+    amtoolPath();
+  }, 1_800_000);
 
   it('emits one PrometheusRule in the environment namespace that validates against the upstream CRD and promtool check rules', () => {
     const { env, orders } = ordersPipeline();
@@ -154,6 +155,12 @@ describe('pipeline.alertOnLag', () => {
     expect(oncall.matches(labels)).toBe(true);
     expect(other.matches(labels)).toBe(false);
     expect(oncall.matches({ ...labels, namespace: 'kafka' })).toBe(false);
+    // The same in Alertmanager's own routing code (amtool), on the tree the operator builds from both AlertmanagerConfigs:
+    // the alert reaches the oncall receiver only; with the series' namespace="kafka" it would reach none of ours.
+    const tree = operatorAlertmanagerConfig(findObjects(env, 'AlertmanagerConfig') as any);
+    expect(alertmanagerReceivers(tree, labels)).toEqual(['payments/oncall/oncall']);
+    expect(alertmanagerReceivers(tree, { ...labels, namespace: 'kafka' })).toEqual(['null']);
+    expect(alertmanagerReceivers(tree, { ...labels, pipeline: 'analytics' })).toEqual(['payments/analytics/analytics']);
   });
 
   it('moves the rule and the namespace label to the namespace of a route elsewhere', () => {
