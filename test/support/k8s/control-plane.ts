@@ -41,6 +41,8 @@ export interface ControlPlane {
   readonly dir: string;
   /** Milliseconds from spawning etcd to a ready API server with the CRDs Established. */
   readonly startupMs: number;
+  /** Process ids of etcd and kube-apiserver (of `setpriv` when it wraps them: it execs the server, same pid). */
+  readonly pids: readonly number[];
   /** The last lines of kube-apiserver's log. */
   logTail(lines?: number): string;
   /** Stops both servers and removes the temp dir. */
@@ -116,7 +118,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     await installCrds(api, options.crdDirs ?? [BUNDLED_CRDS], timeoutMs, state);
     const startupMs = Date.now() - started;
     return {
-      server, kubeconfig, api, dir, startupMs, stop,
+      server, kubeconfig, api, dir, startupMs, stop, pids: state.children.map((c) => c.pid!),
       logTail: (lines = 40) => tail(path.join(dir, 'kube-apiserver.log'), lines),
     };
   } catch (e) {
