@@ -6,7 +6,7 @@ import { manifestPath } from './layout';
 import { KubeObject } from './manifest';
 import { unshardedPath } from './shards';
 import { readOwnedFiles } from './writer';
-import { parseYamlDocuments } from './yaml';
+import { parseYamlDocuments, toYaml } from './yaml';
 
 const PREVIOUS = Symbol.for('cdk8s-dataops.previous-output');
 
@@ -49,8 +49,9 @@ export class PreviousOutput {
  * @internal The object the synthesizer previously wrote to `file` (relative to `outdir`). Undefined when there is
  * none, or the file is not one the synthesizer wrote (a hand-made file in its place is refused later, by the writer),
  * or it holds no Kubernetes object. A file of ours that is not valid YAML is an error that says how to restore it.
+ * Give `current` (the object synthesized now for the same file) to skip parsing when the file is its rendering.
  */
-export function readPreviousObject(outdir: string, file: string, owned: ReadonlySet<string>): KubeObject | undefined {
+export function readPreviousObject(outdir: string, file: string, owned: ReadonlySet<string>, current?: KubeObject): KubeObject | undefined {
   const previous = owned.has(file) ? file : shardedFiles(owned).get(file);
   if (previous === undefined) return undefined;
   const abs = path.join(outdir, previous);
@@ -60,6 +61,9 @@ export function readPreviousObject(outdir: string, file: string, owned: Readonly
   } catch {
     return undefined;
   }
+  // Nothing changed (the common case): the file is the rendering of the current object, which is then the previous one
+  // too; rendering is many times cheaper than parsing.
+  if (current !== undefined && text === toYaml(current)) return current;
   let doc: unknown;
   try {
     doc = parseYamlDocuments(text, file)[0];

@@ -4,6 +4,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DataPlatform, Environment, KubeObject, PreviousOutput, synthesizePlatform } from 'cdk8s-dataops';
 import { synthesize } from 'cdk8s-dataops/testing';
 import { cleanUp, tempDir } from '../../fixtures/repo';
+import { readPreviousObject } from '../../../lib/synthesizer/previous';
+import { readOwnedFiles, writeOutput } from '../../../lib/synthesizer/writer';
+import { toYaml } from '../../../lib/synthesizer/yaml';
 
 afterEach(cleanUp);
 
@@ -46,5 +49,21 @@ describe('PreviousOutput', () => {
     const reads: unknown[] = [];
     synthesize(probed(path.join(tempDir(), 'dist'), '1', reads).env);
     expect(reads).toEqual([undefined, undefined]);
+  });
+});
+
+describe('readPreviousObject', () => {
+  it('returns the current object without parsing when the file is its rendering, the parsed file otherwise', () => {
+    const outdir = path.join(tempDir(), 'dist');
+    const current: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'payments' }, data: { v: '1' } };
+    const file = 'manifests/prod/payments/configmap.a.yaml';
+    writeOutput(outdir, new Map([[file, toYaml(current)]]));
+    const owned = readOwnedFiles(outdir);
+    expect(readPreviousObject(outdir, file, owned, current)).toBe(current);
+    const changed = { ...current, data: { v: '2' } };
+    const previous = readPreviousObject(outdir, file, owned, changed);
+    expect(previous).not.toBe(current);
+    expect(previous).toEqual(current);
+    expect(readPreviousObject(outdir, file, new Set(), current)).toBeUndefined();
   });
 });
