@@ -5,6 +5,7 @@
  * {@link ReadClusterOptions.describeConfigsBatch}). kafkajs refreshes metadata before each admin call, which
  * adds one Metadata request per call, not per topic.
  */
+import { DataOpsError } from '../../lib/errors';
 import { LiveKafka } from './client';
 import { STATE_TOPIC } from './state';
 import {
@@ -89,7 +90,7 @@ export async function readCluster(live: LiveKafka, options: ReadClusterOptions =
   let brokerDefaults: ActualState['brokerDefaults'];
   const readBrokerDefaults = async () => {
     const node = cluster.brokers[0]?.nodeId;
-    if (node === undefined) throw new Error('the cluster reported no brokers');
+    if (node === undefined) throw new DataOpsError('the cluster reported no brokers: check that --bootstrap points at a running Kafka cluster');
     const res = await admin.describeConfigs({
       includeSynonyms: false,
       resources: [{ type: CONFIG_RESOURCE_BROKER, name: String(node), configNames: ['num.partitions', 'default.replication.factor'] }],

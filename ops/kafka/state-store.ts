@@ -17,7 +17,18 @@ export async function readState(live: LiveKafka, env: string, cluster: string, e
 }
 
 async function readOnce(live: LiveKafka, env: string, cluster: string, timeoutMs: number): Promise<StateRecords> {
-  const offsets = await live.admin.fetchTopicOffsets(STATE_TOPIC);
+  // A short-lived admin of its own: the shared admin's metadata may hold a stale leader for the state topic (it is
+  // refreshed only for kafkajs' target topics, see LiveKafka), and kafkajs does not refresh it on
+  // NOT_LEADER_FOR_PARTITION, so ListOffsets would keep failing (seen right after apply created the state topic).
+  const admin = live.kafka.admin({ retry: { retries: 3 } });
+  live.count(admin as any, 'state:');
+  let offsets: Awaited<ReturnType<typeof admin.fetchTopicOffsets>>;
+  await admin.connect();
+  try {
+    offsets = await admin.fetchTopicOffsets(STATE_TOPIC);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
   const ends = new Map<number, bigint>();
   for (const o of offsets) {
     if (BigInt(o.high) > BigInt(o.low)) ends.set(o.partition, BigInt(o.high));
