@@ -3,11 +3,14 @@
  * Copy it as a starting point for your own main.ts.
  */
 import {
-  Airflow, AlertRoute, AuditRule, Compatibility, DataClass, DataPlatform, Dags, DbtProject, Environment, GitOps, KafkaCluster, KafkaConnect,
-  KafkaConnector, KafkaDashboard, MaskingPolicy, NetworkPeer, NetworkPort, Pipeline, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
+  Airflow, AlertRoute, alertingPack, AuditRule, Compatibility, DataClass, DataPlatform, Dags, DbtProject, Environment,
+  GitOps, KafkaCluster, KafkaConnect, KafkaConnector, KafkaDashboard, MaskingPolicy, NetworkPeer, NetworkPort,
+  Pipeline, Policies, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
 } from 'cdk8s-dataops';
 
 const platform = new DataPlatform();
+// Production consumer groups must have lag alerts (DOP-MON-001): synth fails naming the pipeline and group otherwise.
+Policies.of(platform).add(alertingPack);
 
 for (const name of ['dev', 'prod']) {
   // dev and prod run on Kubernetes clusters of their own (each with its Strimzi 'main' in 'kafka'), so the same topics
