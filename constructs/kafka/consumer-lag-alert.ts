@@ -29,6 +29,12 @@ export interface ConsumerLagAlertOptions {
    * @default - the environment's namespace (where an AlertRoute goes by default)
    */
   readonly route?: AlertRoute;
+  /**
+   * Labels of the PrometheusRule object, for a Prometheus whose `ruleSelector` needs them (kube-prometheus-stack
+   * selects `release: <helm release>` unless `ruleSelectorNilUsesHelmValues` is false).
+   * @default - none
+   */
+  readonly objectLabels?: Readonly<Record<string, string>>;
   /** The cluster, when `consumerGroup` is not read with under the scope. @default - the cluster the group reads from */
   readonly cluster?: IKafkaCluster;
 }
@@ -41,6 +47,7 @@ const optionsSchema = propsSchema<ConsumerLagAlertOptions>()({
   runbook: z.string().optional(),
   route: instanceOf(AlertRoute, 'AlertRoute').optional(),
   cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster').optional(),
+  objectLabels: z.record(z.string(), z.string()).optional(),
 });
 
 /** The alert name of consumer-lag alerts. */
@@ -90,6 +97,7 @@ export class ConsumerLagAlert extends Construct {
     this.alertRules = new AlertRules(this, 'Rules', {
       name: `${owner}-consumer-lag${nth ? `-${nth}` : ''}`,
       route: options.route,
+      objectLabels: p.objectLabels,
       alerts: groups.map(({ group, cluster }) => {
         const { names } = metricsOf(cluster);
         return {

@@ -24,6 +24,12 @@ export interface TopicThroughputAlertOptions {
   readonly runbook?: string;
   /** The route meant to receive the alerts (see `alertOnLag`'s `route`). @default - the environment's namespace */
   readonly route?: AlertRoute;
+  /**
+   * Labels of the PrometheusRule object, for a Prometheus whose `ruleSelector` needs them (kube-prometheus-stack
+   * selects `release: <helm release>` unless `ruleSelectorNilUsesHelmValues` is false).
+   * @default - none
+   */
+  readonly objectLabels?: Readonly<Record<string, string>>;
 }
 
 const optionsSchema = propsSchema<TopicThroughputAlertOptions>()({
@@ -34,6 +40,7 @@ const optionsSchema = propsSchema<TopicThroughputAlertOptions>()({
   severity: z.enum(['critical', 'warning', 'info']).optional(),
   runbook: z.string().optional(),
   route: instanceOf(AlertRoute, 'AlertRoute').optional(),
+  objectLabels: z.record(z.string(), z.string()).optional(),
 });
 
 /** Alert names of throughput alerts. */
@@ -83,6 +90,6 @@ export class TopicThroughputAlert extends Construct {
     // '<topic>-throughput' ('-2', '-3' for more alerts on one topic), dots kept as in KafkaTopic names.
     const nth = /(\d+)$/.exec(id)?.[1];
     const name = `${toKubernetesName(topic.topicName, true).slice(0, 230).replace(/[-.]+$/, '')}-throughput${nth ? `-${nth}` : ''}`;
-    this.alertRules = new AlertRules(this, 'Rules', { name, route: options.route, alerts });
+    this.alertRules = new AlertRules(this, 'Rules', { name, route: options.route, objectLabels: p.objectLabels, alerts });
   }
 }

@@ -36,9 +36,10 @@ describe('pipeline.alertOnLag', () => {
 
   it('emits one PrometheusRule in the environment namespace that validates against the upstream CRD and promtool check rules', () => {
     const { env, orders } = ordersPipeline();
-    orders.alertOnLag({ threshold: 1000, for: '10m', severity: 'critical', runbook: RUNBOOK });
+    orders.alertOnLag({ threshold: 1000, for: '10m', severity: 'critical', runbook: RUNBOOK, objectLabels: { release: 'kube-prometheus-stack' } });
     const rules = findObjects(env, 'PrometheusRule');
     expect(rules).toHaveLength(1);
+    expect(rules[0].metadata.labels).toMatchObject({ release: 'kube-prometheus-stack' });
     expect(rules[0].apiVersion).toBe('monitoring.coreos.com/v1');
     expect(rules[0].metadata.namespace).toBe('payments');
     expect(rules[0].metadata.labels).toMatchObject({ 'dataops.cdk8s.io/pipeline': 'orders' });
