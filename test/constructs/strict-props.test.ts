@@ -95,6 +95,8 @@ const NOT_IN_TABLE: Record<string, string> = {
   AlertRoute: 'constructs/monitoring (its own tests)',
   AlertRules: 'constructs/monitoring (its own tests)',
   AuditRule: 'constructs/audit (its own tests)',
+  GrafanaDashboard: 'constructs/monitoring (its own tests)',
+  KafkaDashboard: 'constructs/kafka dashboards, written by the monitoring owner (its own tests)',
   ConsumerLagAlert: 'created by Pipeline.alertOnLag (its own tests)',
   TopicThroughputAlert: 'created by Topic.alertOnThroughput (its own tests)',
   DataHandling: 'constructs/governance (its own tests)',
