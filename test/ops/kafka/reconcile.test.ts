@@ -436,11 +436,15 @@ describe.each([
     await admin.createAcls({ acl: acls as any });
     const include = /^(payments|logistics|analytics)\.|^\*$/;
     const live = await connect();
-    const imported = await eventually(async () => {
-      const r = await importCluster(live, { bootstrap: broker.bootstrap, include, env: 'estate' });
-      if (r.topics < 40 || r.acls < 30) throw new Error(`not visible yet: ${r.topics} topics, ${r.acls} bindings`);
-      return r;
-    });
+    // The authorizer and the metadata cache learn about new ACLs and topics asynchronously (slowly on a loaded machine).
+    const principals = new Set(acls.map((a) => a.principal));
+    await eventually(async () => {
+      const seen = await admin.describeAcls({ resourceType: 1, resourcePatternType: 1, operation: 1, permissionType: 1 } as any);
+      const n = seen.resources.reduce((k: number, r: any) => k + r.acls.filter((a: any) => principals.has(a.principal)).length, 0);
+      const md = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+      if (n < 30 || md.topics.length < 40) throw new Error(`not visible yet: ${md.topics.length} topics, ${n} bindings`);
+    }, 90_000, 500);
+    const imported = await importCluster(live, { bootstrap: broker.bootstrap, include, env: 'estate' });
     expect(imported).toMatchObject({ topics: 40, users: 5, acls: 30, skipped: [] });
     expect(imported.findings).toEqual([expect.stringMatching(/^topic payments\.t0: min\.insync\.replicas 2 is above its replication factor 1/)]);
     const code = imported.code;
