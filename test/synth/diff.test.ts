@@ -1,9 +1,11 @@
 import * as path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ExitCode } from '../../synth/exit-codes';
 import { cleanUp, commitAll, edit, runSynth, tempRepo } from '../fixtures/repo';
 
 afterEach(cleanUp);
+// Every case runs the real command several times (about 2 s each on an idle machine; far more on a loaded one).
+vi.setConfig({ testTimeout: 300_000 });
 
 /** A repository with the basic fixture synthesized and committed; returns it and the commit. */
 function committed(): { repo: string; v1: string } {
