@@ -148,10 +148,14 @@ function schemaProblems(validator: SchemaValidator, files: readonly DistFile[]):
       // Outside manifests/, only files that hold Kubernetes objects are checked (reports are not objects).
       if (!looksLikeObject(doc)) return; // under manifests/, the consumer rules report it
       if (!inManifests && typeof (doc as any).metadata !== 'object') return;
+      const found = validator.validate(doc);
+      // Outside manifests/, a kind that neither Kubernetes nor a bundled CRD knows is another tool's resource (for
+      // example a gateway's own configuration, applied by that tool's CLI): it is not a Kubernetes object to check.
+      if (!inManifests && found.some((p) => p.rule === 'unknown-kind')) return;
       objects++;
       checked.add(f.path);
       const object = refOf(doc, index);
-      for (const p of validator.validate(doc)) problems.push({ ...p, file: f.path, object });
+      for (const p of found) problems.push({ ...p, file: f.path, object });
     });
     if (!inManifests && f.parseError !== undefined && /\.ya?ml$/.test(f.path)) {
       problems.push({ file: f.path, severity: 'warning', rule: 'parse', message: f.parseError });

@@ -56,6 +56,20 @@ describe('validateDist', () => {
     expect(await validateDist(root, { strictUnknown: true, kustomize: false })).toMatchObject({ errors: 1, warnings: 0 });
   });
 
+  it('leaves another tool\'s resources outside manifests/ alone, but checks the Kubernetes objects beside them', async () => {
+    const interceptor = { apiVersion: 'gateway/v2', kind: 'Interceptor', metadata: { name: 'mask', scope: { vCluster: 'passthrough' } }, spec: { priority: 100 } };
+    const root = dist({
+      ...validDist(),
+      'gateway/prod/mask.yaml': interceptor,
+      'bootstrap/application.payments-prod.yaml': { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'x', namespace: 'argocd' }, spec: { project: 'default' } },
+    });
+    const report = await validateDist(root, { strictUnknown: true, kustomize: false });
+    expect(report.problems.map(formatProblem)).toEqual(['bootstrap/application.payments-prod.yaml: spec.destination: is required']);
+    // The same resource under manifests/ is an error: Argo CD and Flux would send it to the cluster.
+    const inManifests = dist({ ...validDist(), 'manifests/prod/payments/interceptor.mask.yaml': interceptor });
+    expect((await validateDist(inManifests, { strictUnknown: true, kustomize: false })).errors).toBeGreaterThan(0);
+  });
+
   it('checks objects against CRDs shipped in the output itself', async () => {
     const crd = {
       apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
