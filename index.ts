@@ -11,6 +11,7 @@ export * from './constructs/streaming';
 export * from './constructs/dbt';
 export * from './constructs/airflow';
 export * from './constructs/gitops';
+export * from './constructs/packs';
 export * from './constructs/monitoring';
 export * from './constructs/audit';
 export * from './constructs/governance';

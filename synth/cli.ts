@@ -3,6 +3,7 @@ import { closestMatch } from '../lib/did-you-mean';
 import { DataOpsError } from '../lib/errors';
 import { runDiff, DiffFlags } from './commands/diff';
 import { registerKafka } from './commands/kafka';
+import { registerPolicy } from './commands/policy';
 import { runSynth, SynthFlags } from './commands/synth';
 import { registerValidate } from './commands/validate';
 import { ExitCode } from './exit-codes';
@@ -38,6 +39,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // -- subcommands --
   registerValidate(program, withCommonFlags, (c) => { code = c; });
   registerKafka(program, withCommonFlags, (c) => { code = c; });
+  registerPolicy(program, withCommonFlags, (c) => { code = c; });
 
   const unknown = unknownSubcommand(program, argv);
   if (unknown !== undefined) {

@@ -7,6 +7,7 @@ import { ExitCode } from '../exit-codes';
 import { CommonFlags } from '../flags';
 import { loadApp } from '../load-app';
 import { Output, seconds } from '../output';
+import { printPolicySummary } from './policy';
 
 /** Flags of `synth`. */
 export interface SynthFlags extends CommonFlags {
@@ -41,6 +42,7 @@ export function runSynth(flags: SynthFlags, out: Output): number {
     const elapsed = performance.now() - started;
     out.info(`${pc.green('✔')} synthesized ${describeEnvironments(platform.environments.map((e) => e.name).filter((e) => !flags.env || flags.env.includes(e)))} into ${shown} in ${seconds(elapsed)}`);
     for (const line of objectsPerKind(synthesis.objects)) out.info(`  ${line}`);
+    if (synthesis.policy.findings.length > 0 || synthesis.files.has('reports/policy.json')) printPolicySummary(synthesis.policy, out);
     out.info(`  files: ${result.written.length} written, ${result.unchanged.length} unchanged, ${result.removed.length} removed` +
       (result.foreign.length ? `, ${result.foreign.length} not ours (kept)` : ''));
     for (const f of result.written) out.detail(`  wrote   ${f}`);
