@@ -141,11 +141,13 @@ describe('the props issue 10 found silently ignored', () => {
       .toBe("dev/App, field 'replica': unknown property 'replica'; did you mean 'replicas'?");
   });
 
-  it('a misspelled required key names the typo: Airflow { excutor }, a container { comand } stays a plain typo', () => {
+  it('a misspelled required key names the typo: Airflow { excutor }, DbtJob { comand }; an optional one is a plain typo', () => {
     const w = world();
     const { executor, ...rest } = airflowProps(w);
     expect(errorOf(() => new Airflow(w.env, 'Airflow', { ...rest, excutor: executor } as never)))
       .toBe("dev/Airflow, field 'excutor': unknown property 'excutor'; did you mean 'executor'? ('executor' is required)");
+    expect(errorOf(() => dbt(world()).job('Nightly', { comand: 'build' } as never)))
+      .toBe("dev/Analytics/Nightly, field 'comand': unknown property 'comand'; did you mean 'command'? ('command' is required)");
     expect(errorOf(() => new Deployment(w.env, 'App', { containers: [{ ...container, comand: ['run'] }] } as never)))
       .toBe("dev/App, field 'containers[0].comand': unknown property 'comand'; did you mean 'command'?");
   });
