@@ -3,14 +3,15 @@
  * Copy it as a starting point for your own main.ts.
  */
 import {
-  Airflow, AlertRoute, alertingPack, AuditRule, Compatibility, DataClass, DataPlatform, Dags, DbtProject, Environment,
+  Airflow, AlertRoute, AuditRule, Compatibility, DataClass, DataPlatform, Dags, DbtProject, Environment,
   GitOps, KafkaCluster, KafkaConnect, KafkaConnector, KafkaDashboard, MaskingPolicy, NetworkPeer, NetworkPort,
-  Pipeline, Policies, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
+  Pipeline, Policies, PolicyPacks, Schema, SchemaRegistry, Secrets, StreamingApp, Topic,
 } from 'cdk8s-dataops';
 
 const platform = new DataPlatform();
-// Production consumer groups must have lag alerts (DOP-MON-001): synth fails naming the pipeline and group otherwise.
-Policies.of(platform).add(alertingPack);
+// The recommended policy pack (docs/rules.md): an unacknowledged error fails synth naming the construct and the rule,
+// e.g. a production consumer group without a lag alert (DOP-MON-001). Exceptions are acknowledged with a reason below.
+Policies.of(platform).add(PolicyPacks.recommended());
 
 for (const name of ['dev', 'prod']) {
   // dev and prod run on Kubernetes clusters of their own (each with its Strimzi 'main' in 'kafka'), so the same topics
@@ -95,6 +96,7 @@ for (const name of ['dev', 'prod']) {
   const analytics = new Pipeline(env, 'analytics', { owner: 'team-analytics', description: 'Orders in the warehouse', domain: 'analytics' });
   enriched.shareWith(analytics);
   const connect = new KafkaConnect(analytics, 'warehouse', { cluster, image: 'ghcr.io/acme/connect-jdbc:4.1.0-1' });
+  Policies.acknowledge(connect, 'DOP-KAFKA-012', "Kafka Connect's internal topics (configs, offsets, status) are named after the Connect cluster, not a dataset");
   // The sink's database login, from Vault: the connector reads it through Strimzi's config provider, and the
   // Connect workers get a Role for exactly this Secret.
   const warehouseWriter = Secrets.fromExternal(analytics, 'warehouse-writer', {
@@ -110,6 +112,7 @@ for (const name of ['dev', 'prod']) {
       'insert.mode': 'upsert',
       'pk.mode': 'record_value',
       'pk.fields': 'id',
+      'errors.tolerance': 'none', // stop on a bad record (DOP-KAFKA-015): the warehouse must not silently miss orders
     },
   });
   analytics.alertOnLag({ threshold: 50_000, for: '30m', severity: 'warning' });
@@ -133,7 +136,7 @@ for (const name of ['dev', 'prod']) {
     store: vault,
     keys: { connection: `${name}/airflow#sql_alchemy_conn`, fernet: `${name}/airflow#fernet_key`, api: `${name}/airflow#api_secret_key` },
   });
-  new Airflow(analytics, 'airflow', {
+  const airflow = new Airflow(analytics, 'airflow', {
     executor: 'KubernetesExecutor',
     metadataDatabase: airflowSecrets.envValue('connection'),
     fernetKey: airflowSecrets.envValue('fernet'),
@@ -143,6 +146,11 @@ for (const name of ['dev', 'prod']) {
     // The orders_daily DAG runs the nightly dbt build with the KubernetesPodOperator.
     dbtTasks: [{ dagId: 'orders_daily', taskId: 'dbt_build', job: nightly }],
   });
+  Policies.acknowledge(airflow.node.findChild('Scheduler'), 'DOP-K8S-002',
+    'KubernetesExecutor: the scheduler launches task pods through the Kubernetes API, so it mounts its service-account token');
+  if (env.production) {
+    Policies.acknowledge(env, 'DOP-K8S-006', 'our registries refuse tag overwrites (immutable tags); the release bot pins digests at deploy time (PLAT-42)');
+  }
 }
 
 // Delivery: Argo CD Applications/AppProjects and Flux GitRepository/Kustomizations in dist/bootstrap/,
