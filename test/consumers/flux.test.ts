@@ -10,7 +10,7 @@ import { configMap, kafkaTopic, snapshotTree, validDist, variant, tempTrees } fr
 import { ensureControlPlaneBinaries } from '../support/k8s/binaries';
 import { ControlPlane, startControlPlane } from '../support/k8s/control-plane';
 import { exampleDists } from '../support/k8s/examples';
-import { createReferencedNamespaces } from '../support/k8s/namespaces';
+import { createReferencedNamespaces, kindsOf } from '../support/k8s/namespaces';
 
 const kubectl = process.env.KUBECTL ?? 'kubectl';
 const haveKubectl = spawnSync(kubectl, ['version', '--client'], { encoding: 'utf8' }).status === 0;
@@ -100,7 +100,7 @@ describe("Flux's own code reconciles every example environment with zero drift",
           const ks = fluxKustomizationFor(example.dist, env, source);
           const files = readDistFiles(example.dist, path.posix.join('manifests', env));
           const objects = files.reduce((n, f) => n + (f.documents?.length ?? 0), 0);
-          plane = await startControlPlane();
+          plane = await startControlPlane({ onlyKinds: kindsOf(files) });
           await createReferencedNamespaces(plane.api, files);
           const r = fluxConsumer(['reconcile', '--kubeconfig', plane.kubeconfig, '--root', source, '--kustomization', ks]);
           expect(r.stderr).toBe('');

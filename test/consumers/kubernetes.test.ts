@@ -15,7 +15,7 @@ import { ensureControlPlaneBinaries } from '../support/k8s/binaries';
 import { ControlPlane, startControlPlane } from '../support/k8s/control-plane';
 import { rewrittenFields } from '../support/k8s/drift';
 import { exampleDists } from '../support/k8s/examples';
-import { createReferencedNamespaces } from '../support/k8s/namespaces';
+import { createReferencedNamespaces, kindsOf } from '../support/k8s/namespaces';
 
 const FIELD_MANAGER = 'cdk8s-dataops-test';
 const examples = exampleDists();
@@ -40,8 +40,8 @@ for (const example of examples) {
   describe(`examples/${example.name}`, () => {
     for (const env of example.environments) {
       it(`${env}: every object accepted by server-side apply, a second apply changes nothing, no field rewritten`, async () => {
-        plane = await startControlPlane();
         const files = readDistFiles(example.dist, path.posix.join('manifests', env));
+        plane = await startControlPlane({ onlyKinds: kindsOf(files) });
         const objects = files.reduce((n, f) => n + (f.documents?.length ?? 0), 0);
         expect(objects).toBeGreaterThan(0);
         await createReferencedNamespaces(plane.api, files);
@@ -64,7 +64,7 @@ for (const example of examples) {
     it('bootstrap objects (Argo CD, Flux) accepted by server-side apply', async () => {
       const files = readDistFiles(example.dist, 'bootstrap');
       if (files.length === 0) return; // an example without bootstrap objects: nothing to apply
-      plane = await startControlPlane();
+      plane = await startControlPlane({ onlyKinds: kindsOf(files) });
       await createReferencedNamespaces(plane.api, files);
       const outcomes = await applyFiles(plane.api, files, { dryRun: false, fieldManager: FIELD_MANAGER });
       expect(rejected(outcomes)).toEqual([]);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { readDistFiles } from '../../lib/schema/dist-files';
 import { ControlPlane, startControlPlane } from '../support/k8s/control-plane';
-import { createReferencedNamespaces } from '../support/k8s/namespaces';
+import { createReferencedNamespaces, kindsOf } from '../support/k8s/namespaces';
 
 const repoRoot = path.resolve(__dirname, '../..');
 const bin = path.join(repoRoot, 'bin', 'synth.js');
@@ -33,8 +33,9 @@ let plane: ControlPlane;
 let broken: string;
 const TOPIC = 'manifests/dev/kafka/kafkatopic.payments.orders.v1.yaml';
 beforeAll(async () => {
-  plane = await startControlPlane();
-  await createReferencedNamespaces(plane.api, readDistFiles(path.join(example, 'dist'), 'manifests/dev'));
+  const dev = readDistFiles(path.join(example, 'dist'), 'manifests/dev');
+  plane = await startControlPlane({ onlyKinds: kindsOf(dev) });
+  await createReferencedNamespaces(plane.api, dev);
   // A copy of the example's dist with one object the server must reject.
   broken = fs.mkdtempSync(path.join(os.tmpdir(), 'validate-server-'));
   fs.cpSync(path.join(example, 'dist'), broken, { recursive: true });

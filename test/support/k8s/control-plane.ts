@@ -53,6 +53,11 @@ export interface ControlPlane {
 export interface StartControlPlaneOptions {
   /** Install the CRDs of these folders (recursively) and wait until they are Established. @default [schemas/crds] */
   readonly crdDirs?: readonly string[];
+  /**
+   * Install only the CRDs of these kinds (`group/Kind`, e.g. `kafka.strimzi.io/KafkaTopic`): a large CRD costs the
+   * server seconds of OpenAPI work, so a test that applies a few kinds starts faster. @default - every CRD of `crdDirs`
+   */
+  readonly onlyKinds?: Iterable<string>;
   /** Give up when not ready after this long. @default 180000 */
   readonly timeoutMs?: number;
 }
@@ -115,7 +120,7 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
     writeFileSync(kubeconfig, kubeconfigYaml(server, pki.caCert, token));
 
     await until(timeoutMs, 'kube-apiserver /readyz', state, async () => (await api.getJson('/readyz')).status === 200);
-    await installCrds(api, options.crdDirs ?? [BUNDLED_CRDS], timeoutMs, state);
+    await installCrds(api, options.crdDirs ?? [BUNDLED_CRDS], options.onlyKinds ? new Set(options.onlyKinds) : undefined, timeoutMs, state);
     const startupMs = Date.now() - started;
     return {
       server, kubeconfig, api, dir, startupMs, stop, pids: state.children.map((c) => c.pid!),
@@ -129,13 +134,14 @@ export async function startControlPlane(options: StartControlPlaneOptions = {}):
 }
 
 /** Server-side applies every CRD in the folders and waits until each is Established and served. */
-async function installCrds(api: KubeApi, dirs: readonly string[], timeoutMs: number, state: { children: ChildProcess[] }): Promise<void> {
+async function installCrds(api: KubeApi, dirs: readonly string[], only: ReadonlySet<string> | undefined, timeoutMs: number, state: { children: ChildProcess[] }): Promise<void> {
   const crds: ApiObject[] = [];
   for (const dir of dirs) {
     for (const file of yamlFiles(dir)) {
       for (const doc of parseAllDocuments(readFileSync(file, 'utf8'))) {
         const obj = doc.toJS() as ApiObject | null;
-        if (obj?.kind === 'CustomResourceDefinition') crds.push(obj);
+        const spec = (obj as { spec?: { group?: string; names?: { kind?: string } } } | null)?.spec;
+        if (obj?.kind === 'CustomResourceDefinition' && (!only || only.has(`${spec?.group}/${spec?.names?.kind}`))) crds.push(obj);
       }
     }
   }

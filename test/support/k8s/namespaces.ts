@@ -25,3 +25,14 @@ export async function createReferencedNamespaces(api: KubeApi, files: readonly D
   }
   return names;
 }
+
+/** `group/Kind` of every object of the files (`apps/Deployment`, `/ConfigMap`), for `startControlPlane({ onlyKinds })`. */
+export function kindsOf(files: readonly DistFile[]): Set<string> {
+  const kinds = new Set<string>();
+  for (const f of files) {
+    for (const doc of f.documents ?? []) {
+      if (looksLikeObject(doc)) kinds.add(`${doc.apiVersion.includes('/') ? doc.apiVersion.split('/')[0] : ''}/${doc.kind}`);
+    }
+  }
+  return kinds;
+}
