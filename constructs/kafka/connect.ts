@@ -8,6 +8,7 @@ import { propsSchema as strictPropsSchema, validateProps } from '../../lib/valid
 import {
   KafkaConnect as KafkaConnectL1, KafkaConnectSpecAuthenticationType, KafkaConnectSpecResourcesLimits, KafkaConnectSpecResourcesRequests,
 } from '../imports/strimzi-kafka.strimzi.io';
+import { SecretValue } from '../secrets/reference';
 import { IKafkaCluster } from './cluster';
 import { Topic } from './topic';
 import { KafkaUser } from './user';
@@ -50,14 +51,23 @@ export interface KafkaConnectProps {
   readonly version?: string;
   /** Container image with the connector plugins (build your own `FROM quay.io/strimzi/kafka`). @default - Strimzi's image */
   readonly image?: string;
-  /** Worker config (not group.id or storage topics, which are derived). @default - none */
-  readonly config?: Record<string, string | number | boolean>;
+  /**
+   * Worker config (not group.id or storage topics, which are derived). Credentials are SecretValues, rendered as
+   * `${secrets:<namespace>/<secret>:<key>}` (the workers may read exactly those Secrets). @default - none
+   */
+  readonly config?: Readonly<Record<string, string | number | boolean | SecretValue>>;
   /** CPU/memory of each worker. @default - requests 500m/1Gi, limits 2/2Gi */
   readonly resources?: { readonly requests?: Record<string, string>; readonly limits?: Record<string, string> };
 }
 
 const DERIVED_KEYS = ['group.id', 'config.storage.topic', 'offset.storage.topic', 'status.storage.topic',
   'config.providers', 'config.providers.secrets.class', 'connector.client.config.override.policy'];
+
+const CONFIG_VALUE_HINT = 'must be a string, number, boolean or SecretValue: pass credentials as secret.envValue(key) '
+  + '(rendered as ${secrets:<namespace>/<secret>:<key>}, read by the Connect workers through Strimzi\'s config provider)';
+
+/** zod schema of a Connect worker or connector config value. */
+export const configValueSchema = z.union([z.string(), z.number(), z.boolean(), z.custom<SecretValue>((v) => SecretValue.isSecretValue(v))], { error: CONFIG_VALUE_HINT });
 
 const propsSchema = strictPropsSchema<KafkaConnectProps>()({
   cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster'),
@@ -66,7 +76,7 @@ const propsSchema = strictPropsSchema<KafkaConnectProps>()({
   replicas: z.number().int().min(1).optional(),
   version: z.string().regex(/^\d+\.\d+\.\d+$/, 'expected a Kafka version such as 4.1.0').optional(),
   image: z.string().min(1).optional(),
-  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+  config: z.record(z.string(), configValueSchema).optional(),
   resources: z.strictObject({ requests: z.record(z.string(), z.string()).optional(), limits: z.record(z.string(), z.string()).optional() }).optional(),
 });
 
@@ -116,8 +126,10 @@ export class KafkaConnect extends Construct implements IKafkaConnect {
     }
     this.workerUser.addAcl({ resourceType: 'group', name: groupId, operations: ['Read'] });
 
+    // The Role for the connector users' Secrets always exists (an empty one without connectors).
+    this.secretsRole(props.cluster.userNamespace);
     const workerConfig: Record<string, string | number | boolean> = {
-      ...p.config,
+      ...Object.fromEntries(Object.entries(p.config ?? {}).map(([k, v]) => [k, configValue(this, v)])),
       'config.providers': 'secrets',
       'config.providers.secrets.class': 'io.strimzi.kafka.KubernetesSecretConfigProvider',
       'connector.client.config.override.policy': 'All',
@@ -157,8 +169,6 @@ export class KafkaConnect extends Construct implements IKafkaConnect {
       },
     });
     useClusterApiVersion(l1, props.cluster);
-    // The Role for the connector users' Secrets always exists (an empty one without connectors).
-    this.secretsRole(props.cluster.userNamespace);
   }
 
   /** @internal */
@@ -193,6 +203,18 @@ export class KafkaConnect extends Construct implements IKafkaConnect {
     });
     return names;
   }
+}
+
+/**
+ * A Connect worker or connector config value: a SecretValue becomes a reference to Strimzi's `secrets` config
+ * provider (`${secrets:<namespace>/<secret>:<key>}`, KubernetesSecretConfigProvider), and the workers of `connect`
+ * may read that Secret.
+ */
+export function configValue(connect: IKafkaConnect, value: string | number | boolean | SecretValue): string | number | boolean {
+  if (!SecretValue.isSecretValue(value)) return value;
+  const namespace = value.reference.namespace;
+  connect._allowSecret(value.secretName, namespace);
+  return `\${secrets:${namespace}/${value.secretName}:${value.key}}`;
 }
 
 /** Kubernetes quantities as the generated L1's int-or-string values. */

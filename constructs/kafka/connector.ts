@@ -7,7 +7,7 @@ import { objectName } from '../../lib/names';
 import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { KafkaConnector as KafkaConnectorL1, KafkaConnectorSpecState } from '../imports/strimzi-kafka.strimzi.io';
 import { SecretValue } from '../secrets/reference';
-import { IKafkaConnect } from './connect';
+import { configValue, configValueSchema, IKafkaConnect } from './connect';
 import { IKafkaPrincipal } from './principal';
 import { useClusterApiVersion } from './strimzi-object';
 import { ITopic } from './topic';
@@ -43,15 +43,13 @@ export interface KafkaConnectorProps {
 
 const RESERVED = ['name', 'connector.class', 'tasks.max'];
 
-const CONFIG_VALUE_HINT = 'must be a string, number, boolean or SecretValue: pass credentials as secret.envValue(key) '
-  + '(rendered as ${secrets:<namespace>/<secret>:<key>}, read by the Connect workers through Strimzi\'s config provider)';
 const topicSchema = z.custom<ITopic>((v) => !!v && typeof (v as ITopic).topicName === 'string', 'expected a Topic');
 
 const propsSchema = strictPropsSchema<KafkaConnectorProps>()({
   connect: z.custom<IKafkaConnect>((v) => !!v && typeof (v as IKafkaConnect).connectName === 'string', 'expected a KafkaConnect'),
   class: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/, 'expected a fully qualified Java class name'),
   tasksMax: z.number().int().min(1).optional(),
-  config: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.custom<SecretValue>((v) => SecretValue.isSecretValue(v))], { error: CONFIG_VALUE_HINT })).optional(),
+  config: z.record(z.string(), configValueSchema).optional(),
   state: z.enum(['running', 'paused', 'stopped']).optional(),
   reads: z.array(topicSchema).optional(),
   writes: z.array(topicSchema).optional(),
@@ -61,13 +59,6 @@ const propsSchema = strictPropsSchema<KafkaConnectorProps>()({
 
 const STATES = { running: KafkaConnectorSpecState.RUNNING, paused: KafkaConnectorSpecState.PAUSED, stopped: KafkaConnectorSpecState.STOPPED };
 
-/** A connector config value: a SecretValue becomes a reference to Strimzi's `secrets` config provider. */
-function configValue(connector: KafkaConnector, value: string | number | boolean | SecretValue): string | number | boolean {
-  if (!SecretValue.isSecretValue(value)) return value;
-  const namespace = value.reference.namespace;
-  connector.connect._allowSecret(value.secretName, namespace);
-  return `\${secrets:${namespace}/${value.secretName}:${value.key}}`;
-}
 
 /**
  * A connector run by a Strimzi-managed Connect cluster. It gets its own KafkaUser whose ACLs come from `reads` and
@@ -109,7 +100,7 @@ export class KafkaConnector extends Construct implements IKafkaPrincipal, IGraph
       overrides[`${client}.override.sasl.mechanism`] = 'SCRAM-SHA-512';
       overrides[`${client}.override.sasl.jaas.config`] = jaas;
     }
-    const config = Object.fromEntries(Object.entries(p.config ?? {}).map(([k, v]) => [k, configValue(this, v)]));
+    const config = Object.fromEntries(Object.entries(p.config ?? {}).map(([k, v]) => [k, configValue(props.connect, v)]));
     this.baseConfig = { ...overrides, ...config };
     const l1 = new KafkaConnectorL1(this, 'Resource', {
       metadata: {

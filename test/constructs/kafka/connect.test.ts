@@ -138,3 +138,16 @@ describe('KafkaConnector config takes SecretValues', () => {
       .toThrow("prod/bad, field 'config.connection.password': must be a string, number, boolean or SecretValue: pass credentials as secret.envValue(key) (rendered as ${secrets:<namespace>/<secret>:<key>}, read by the Connect workers through Strimzi's config provider)");
   });
 });
+
+describe('KafkaConnect worker config takes SecretValues', () => {
+  it('renders a config-provider reference and lets the workers read that Secret', () => {
+    const f = kafkaFixture();
+    const creds = Secrets.fromSecretName(f.env, 'Registry', 'registry-creds', { keys: ['password'] });
+    new KafkaConnect(f.env, 'cdc', { cluster: f.cluster, config: { 'value.converter.basic.auth.user.info': creds.envValue('password') } });
+    expect(findObject(f.env, 'KafkaConnect', 'cdc').spec.config['value.converter.basic.auth.user.info']).toBe('${secrets:payments/registry-creds:password}');
+    const role = synthesize(f.env).find((o) => o.kind === 'Role' && o.metadata.namespace === 'payments')!;
+    expect(role.rules).toEqual([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['registry-creds'] }]);
+    // The connector users' Role keeps its place and name.
+    expect(findObject(f.env, 'Role', 'cdc-connect-connector-secrets', 'kafka').rules).toEqual([]);
+  });
+});
