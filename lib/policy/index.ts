@@ -44,3 +44,4 @@ export { recordCreationSite } from './source';
 export * from './json-report';
 export * from './sarif-report';
 export * from './text-report';
+export { renderRulesMarkdown } from './rules-doc';

@@ -79,7 +79,7 @@ function sarifResult(f: Finding, ruleIndex: number | undefined, options: SarifOp
     message: { text: `${f.constructPath ? `${f.constructPath}: ` : ''}${f.field ? `${f.field}: ` : ''}${f.message}` },
     ...(locations.length > 0 ? { locations } : {}),
     partialFingerprints: { constructPath: `${f.ruleId}/${f.constructPath}/${f.field ?? ''}` },
-    ...(f.acknowledged ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.acknowledged.reason, properties: { scope: f.acknowledged.scope } }] } : {}),
+    ...(f.acknowledged ? { suppressions: [{ kind: 'inSource', justification: f.acknowledged.reason, properties: { scope: f.acknowledged.scope } }] } : {}),
     properties: {
       pack: f.pack,
       ...(f.environment ? { environment: f.environment } : {}),
