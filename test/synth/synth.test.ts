@@ -221,10 +221,11 @@ describe('synth errors', () => {
   it('suggest the subcommand for a mistyped one (exit 2), instead of "too many arguments"', () => {
     const repo = tempRepo('basic');
     const run = runSynth(['valdate'], repo);
-    expect([run.code, run.stdout, run.stderr]).toEqual([ExitCode.INPUT_ERROR, '',
-      "error unknown command 'valdate'; did you mean 'synth validate'? (commands: diff, validate, kafka; 'synth --help' lists them)\n"]);
+    expect([run.code, run.stdout]).toEqual([ExitCode.INPUT_ERROR, '']);
+    // the list names every registered subcommand (other areas add theirs)
+    expect(run.stderr).toMatch(/^error unknown command 'valdate'; did you mean 'synth validate'\? \(commands: diff, validate, [a-z, ]+; 'synth --help' lists them\)\n$/);
     expect(runSynth(['-q', 'dif', '--env', 'prod'], repo).stderr).toContain("did you mean 'synth diff'?");
-    expect(runSynth(['--out', 'x', 'zzzzzz'], repo).stderr).toBe("error unknown command 'zzzzzz' (commands: diff, validate, kafka; 'synth --help' lists them)\n");
+    expect(runSynth(['--out', 'x', 'zzzzzz'], repo).stderr).toMatch(/^error unknown command 'zzzzzz' \(commands: diff, validate, [a-z, ]+; 'synth --help' lists them\)\n$/);
     expect(fs.existsSync(path.join(repo, 'dist'))).toBe(false);
   });
 
