@@ -97,25 +97,29 @@ describe("Flux's own code reconciles every example environment with zero drift",
       it(`examples/${example.name} ${env}`, async () => {
         const source = fs.mkdtempSync(path.join(os.tmpdir(), 'flux-source-'));
         try {
-          const ks = fluxKustomizationFor(example.dist, env, source);
+          const kustomizations = fluxKustomizationsFor(example.dist, env, source);
           const files = readDistFiles(example.dist, path.posix.join('manifests', env));
           const objects = files.reduce((n, f) => n + (f.documents?.length ?? 0), 0);
           plane = await startControlPlane({ onlyKinds: kindsOf(files) });
           await createReferencedNamespaces(plane.api, files);
-          const r = fluxConsumer(['reconcile', '--kubeconfig', plane.kubeconfig, '--root', source, '--kustomization', ks]);
-          expect(r.stderr).toBe('');
-          expect(r.status).toBe(0);
-          const report = JSON.parse(r.stdout) as { objects: number; generated: boolean; reconciles: Array<Array<{ subject: string; action: string }>> };
-          expect(report.objects).toBe(objects);
-          expect(report.generated).toBe(true);
-          const [first, second] = report.reconciles;
-          expect(first.filter((e) => e.action !== 'created')).toEqual([]);
-          expect(first).toHaveLength(objects);
-          expect(second.filter((e) => e.action !== 'unchanged')).toEqual([]);
-          expect(second).toHaveLength(objects);
+          let reconciled = 0;
+          for (const ks of kustomizations) { // one per shard when the environment is sharded
+            const r = fluxConsumer(['reconcile', '--kubeconfig', plane.kubeconfig, '--root', source, '--kustomization', ks]);
+            expect(r.stderr).toBe('');
+            expect(r.status).toBe(0);
+            const report = JSON.parse(r.stdout) as { objects: number; generated: boolean; reconciles: Array<Array<{ subject: string; action: string }>> };
+            expect(report.generated).toBe(true);
+            const [first, second] = report.reconciles;
+            expect(first.filter((e) => e.action !== 'created')).toEqual([]);
+            expect(first).toHaveLength(report.objects);
+            expect(second.filter((e) => e.action !== 'unchanged')).toEqual([]);
+            expect(second).toHaveLength(report.objects);
+            reconciled += report.objects;
+          }
+          expect(reconciled).toBe(objects);
         } finally {
           fs.rmSync(source, { recursive: true, force: true });
-          fs.rmSync(`${source}.kustomization.yaml`, { force: true });
+          fs.rmSync(`${source}.kustomizations`, { recursive: true, force: true });
         }
       }, 600_000);
     }
@@ -144,20 +148,26 @@ describe("Flux's own code reconciles every example environment with zero drift",
 });
 
 /**
- * The example's Flux Kustomization for `env` (bootstrap/flux/<env>/kustomization.*.yaml, as synthesized), with the
- * environment folder copied into `source` at its spec.path, as source-controller's artifact would hold it. An example
- * without Flux bootstrap objects gets a plain Kustomization of `./manifests/<env>`. Returns the Kustomization file.
+ * The example's Flux Kustomizations for `env` (bootstrap/flux/<env>/kustomization.*.yaml as synthesized: one, or one
+ * per shard), with the environment folder copied into `source` where their spec.path points, as source-controller's
+ * artifact would hold it. An example without Flux bootstrap objects gets a plain Kustomization of `./manifests/<env>`.
+ * Returns the Kustomization files (written beside `source`, not in it).
  */
-function fluxKustomizationFor(dist: string, env: string, source: string): string {
+function fluxKustomizationsFor(dist: string, env: string, source: string): string[] {
   const bootstrap = path.join(dist, 'bootstrap', 'flux', env);
-  const file = fs.existsSync(bootstrap) ? fs.readdirSync(bootstrap).find((f) => f.startsWith('kustomization.')) : undefined;
-  const ks = file
-    ? (parse(fs.readFileSync(path.join(bootstrap, file), 'utf8')) as { spec: { path: string } })
-    : { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: env, namespace: 'flux-system' }, spec: { path: `./manifests/${env}` } };
-  fs.cpSync(path.join(dist, 'manifests', env), path.join(source, ...ks.spec.path.split('/')), { recursive: true });
-  const out = `${source}.kustomization.yaml`; // beside the source, not in it
-  fs.writeFileSync(out, JSON.stringify(ks));
-  return out;
+  const files = fs.existsSync(bootstrap) ? fs.readdirSync(bootstrap).filter((f) => f.startsWith('kustomization.')).sort() : [];
+  const kustomizations = files.length
+    ? files.map((f) => parse(fs.readFileSync(path.join(bootstrap, f), 'utf8')) as { metadata: { name: string }; spec: { path: string } })
+    : [{ apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: env, namespace: 'flux-system' }, spec: { path: `./manifests/${env}` } }];
+  const envPath = kustomizations[0].spec.path.replace(new RegExp(`(/manifests/${env})(/.*)?$`), '$1');
+  fs.cpSync(path.join(dist, 'manifests', env), path.join(source, ...envPath.split('/')), { recursive: true });
+  const dir = `${source}.kustomizations`;
+  fs.mkdirSync(dir);
+  return kustomizations.map((ks) => {
+    const out = path.join(dir, `${ks.metadata.name}.yaml`);
+    fs.writeFileSync(out, JSON.stringify(ks));
+    return out;
+  });
 }
 
 describe('Flux directory rules', () => {
