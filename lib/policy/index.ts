@@ -44,4 +44,5 @@ export { recordCreationSite } from './source';
 export * from './json-report';
 export * from './sarif-report';
 export * from './text-report';
+export * from './kyverno';
 export { renderRulesMarkdown } from './rules-doc';

@@ -47,10 +47,24 @@ export interface ScannerMappings {
   /** kube-linter check names, e.g. `run-as-non-root`. @default - none */
   readonly kubeLinter?: readonly string[];
   /**
-   * A Kyverno rule (a `spec.rules[]` item of a kyverno.io/v1 ClusterPolicy: `match` + `validate`) that checks the
-   * same at admission, for changes that bypass this tool. @default - the rule cannot be checked at admission
+   * Kyverno rules that check the same at admission, for changes that bypass this tool (see `lib/policy/kyverno.ts`).
+   * @default - the rule cannot be checked at admission
    */
-  readonly kyverno?: Readonly<Record<string, unknown>>;
+  readonly kyverno?: KyvernoMapping;
+}
+
+/**
+ * The admission form of a rule: `spec.rules[]` items of a kyverno.io/v1 ClusterPolicy
+ * (https://kyverno.io/docs/policy-types/cluster-policy/), written by the rule's domain.
+ */
+export interface KyvernoMapping {
+  /** The rules, each with `name`, `match` and `validate` (a Pod rule is extended by Kyverno to pod controllers). */
+  readonly rules: readonly Readonly<Record<string, unknown>>[];
+  /**
+   * Whether the rule judges production only: the ClusterPolicy then applies to the production namespaces (or, emitted
+   * into an environment, exists only in production environments). @default false
+   */
+  readonly productionOnly?: boolean;
 }
 
 /** The metadata every rule carries; `docs/rules.md` and the reports are generated from it. */

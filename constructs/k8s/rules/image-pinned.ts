@@ -8,6 +8,10 @@ function tagOf(image: string): string | undefined {
   return colon > slash ? name.slice(colon + 1) : undefined;
 }
 
+const POD = { any: [{ resources: { kinds: ['Pod'] } }] };
+/** A digest, or a tag that is not latest (Kyverno pattern). */
+const PINNED = '*@sha256:* | *:* & !*:latest';
+
 /** Images name a version: a tag that is not `latest` (or a digest). */
 export const imageTagged = objectRule({
   id: 'DOP-K8S-005',
@@ -15,7 +19,21 @@ export const imageTagged = objectRule({
   description: 'Images are pinned to a version (a tag other than `latest`, or a digest)',
   rationale: 'An untagged or `latest` image changes under the same manifest: rollbacks do not roll back and two pods can run different code.',
   remediation: "Use an explicit version tag ('ghcr.io/acme/app:1.8.0') or a digest ('...@sha256:…').",
-  scanners: { checkov: ['CKV_K8S_14'], kubeLinter: ['latest-tag'] },
+  scanners: {
+    checkov: ['CKV_K8S_14'],
+    kubeLinter: ['latest-tag'],
+    kyverno: {
+      rules: [{
+        name: 'image-pinned',
+        match: POD,
+        validate: {
+          message: 'pin every image to a version tag other than latest, or a digest',
+          // '|' is OR, '&' is AND (https://kyverno.io/docs/writing-policies/validate/#operators)
+          pattern: { spec: { '=(initContainers)': [{ image: PINNED }], 'containers': [{ image: PINNED }] } },
+        },
+      }],
+    },
+  },
   kinds: WORKLOAD_KINDS,
   evaluate: ({ object }) => {
     const out: Violation[] = [];
@@ -36,7 +54,17 @@ export const productionImageDigest = objectRule({
   description: 'Production images are pinned by digest',
   rationale: 'A tag can be moved to other content; only a digest guarantees that production runs the image that was reviewed and scanned.',
   remediation: "Reference the image by digest ('ghcr.io/acme/app:1.8.0@sha256:…'); acknowledge with the reason where tags are immutable in the registry.",
-  scanners: { checkov: ['CKV_K8S_43'] },
+  scanners: {
+    checkov: ['CKV_K8S_43'],
+    kyverno: {
+      productionOnly: true,
+      rules: [{
+        name: 'image-digest',
+        match: POD,
+        validate: { message: 'production images are pinned by digest (@sha256:…)', pattern: { spec: { '=(initContainers)': [{ image: '*@sha256:*' }], 'containers': [{ image: '*@sha256:*' }] } } },
+      }],
+    },
+  },
   kinds: WORKLOAD_KINDS,
   evaluate: ({ object }, ctx) => {
     if (!ctx.production) return Compliance.NOT_APPLICABLE;

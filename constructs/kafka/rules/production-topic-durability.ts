@@ -8,6 +8,19 @@ export const productionTopicDurability = objectRule({
   description: 'Production topics have replicas ≥ 3 and min.insync.replicas ≥ 2',
   rationale: 'With fewer replicas or min.insync.replicas 1, one broker failure loses acknowledged writes or makes the topic unavailable.',
   remediation: 'Set replicas: 3 (or more) and config.minInsyncReplicas: 2 on the Topic (the production defaults).',
+  scanners: {
+    kyverno: {
+      productionOnly: true,
+      rules: [{
+        name: 'topic-durability',
+        match: { any: [{ resources: { kinds: ['KafkaTopic'] } }] },
+        validate: {
+          message: 'production topics need spec.replicas >= 3 and spec.config min.insync.replicas >= 2',
+          pattern: { spec: { replicas: '>=3', config: { 'min.insync.replicas': '>=2' } } },
+        },
+      }],
+    },
+  },
   kinds: ['KafkaTopic'],
   evaluate: (o, ctx) => {
     if (!ctx.production) return Compliance.NOT_APPLICABLE;

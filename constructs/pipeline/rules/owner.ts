@@ -11,6 +11,17 @@ export const hasOwner = objectRule({
   description: 'Every topic, workload and connector has an owner (is inside a Pipeline)',
   rationale: 'Alerts, access requests and breaking changes need someone to go to; an object without an owner is nobody\'s to fix.',
   remediation: "Declare the construct inside a Pipeline with an owner (new Pipeline(env, 'orders', { owner: 'team-payments' })), or add the annotation dataops.cdk8s.io/owner through ObjectMetadata.",
+  scanners: {
+    kyverno: {
+      rules: [{
+        name: 'owner',
+        match: { any: [{ resources: { kinds: OWNED_KINDS } }] },
+        // Objects made by controllers (a CronJob's Jobs) carry ownerReferences instead.
+        preconditions: { all: [{ key: '{{ length(request.object.metadata.ownerReferences || `[]`) }}', operator: 'Equals', value: 0 }] },
+        validate: { message: `declare an owner: annotation ${OWNER_ANNOTATION}`, pattern: { metadata: { annotations: { [OWNER_ANNOTATION]: '?*' } } } },
+      }],
+    },
+  },
   kinds: OWNED_KINDS,
   evaluate: ({ object }) => {
     if (object.metadata.annotations?.[OWNER_ANNOTATION]) return Compliance.COMPLIANT;
