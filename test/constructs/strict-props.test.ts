@@ -97,6 +97,7 @@ const NOT_IN_TABLE: Record<string, string> = {
   AuditRule: 'constructs/audit (its own tests)',
   GrafanaDashboard: 'constructs/monitoring (its own tests)',
   KafkaDashboard: 'constructs/kafka dashboards, written by the monitoring owner (its own tests)',
+  KyvernoPolicies: 'lib/policy, written by the policy owner (its own tests)',
   ConsumerLagAlert: 'created by Pipeline.alertOnLag (its own tests)',
   TopicThroughputAlert: 'created by Topic.alertOnThroughput (its own tests)',
   DataHandling: 'constructs/governance (its own tests)',
