@@ -45,4 +45,5 @@ export * from './json-report';
 export * from './sarif-report';
 export * from './text-report';
 export * from './kyverno';
+export * from './scanner-skips';
 export { renderRulesMarkdown } from './rules-doc';

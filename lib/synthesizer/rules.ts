@@ -10,6 +10,7 @@ import { Policies } from '../policy/policies';
 import { PolicyReport } from '../policy/report';
 import { objectRule, RuleLevel } from '../policy/rule';
 import { renderPolicySarif } from '../policy/sarif-report';
+import { applyScannerSkips } from '../policy/scanner-skips';
 import { KubeObject, SynthesizedObject } from './manifest';
 import { readPreviousObject } from './previous';
 import { readOwnedFiles } from './writer';
@@ -85,7 +86,10 @@ export function checkPolicies(scope: DataPlatform | Environment, objects: readon
   let owned: ReadonlySet<string> | undefined;
   const previous = outdir === undefined ? undefined : (o: SynthesizedObject): KubeObject | undefined =>
     readPreviousObject(outdir, o.file, (owned ??= readOwnedFiles(outdir)));
-  return evaluatePolicies(scope, objects, { environments: options.environments, previous, root: repositoryRoot(outdir) });
+  const report = evaluatePolicies(scope, objects, { environments: options.environments, previous, root: repositoryRoot(outdir) });
+  // Acknowledged findings of rules mapped to Checkov / kube-linter checks: those scanners' skip annotations, with the reason.
+  applyScannerSkips(objects, report);
+  return report;
 }
 
 /** The change detectors of the packs a platform uses (for `synth diff`), output pack first. */
