@@ -61,8 +61,13 @@ const project = new javascript.NodeProject({
     // Property-based tests (names, YAML round trips, ACL derivation).
     'fast-check@^4.10.2',
     'vitest@~4.1.12',
+    // The API reference (`npm run docs`) from the TSDoc comments; 0.28.20 supports TypeScript 5.9.
+    'typedoc@^0.28.20',
+    // Records the public surface (api/*.api.md, `npx projen api`) so that any change to what users can import is
+    // visible in review; CI fails when the committed report is stale (`npx projen api:check`).
+    '@microsoft/api-extractor@^7.60.1',
   ],
-  gitignore: ['/out/', '/.cache/', '/coverage/', '*.tsbuildinfo', '/bench-out/', '/.venv-dbt/'],
+  gitignore: ['/out/', '/.cache/', '/coverage/', '*.tsbuildinfo', '/bench-out/', '/.venv-dbt/', '/.venv-checkov/', '/docs/api/'],
   npmignoreEnabled: true,
 });
 
@@ -77,7 +82,7 @@ project.package.addField('exports', {
 // package.json key, which would be published). It is the CI form: unlike `npx synth`, it never asks the registry.
 project.package.setScript('synth', 'node bin/synth.js');
 project.npmignore?.exclude('/test/', '/examples/', '/scripts/', '/.ci/', '/.cache/', '*.ts', '!*.d.ts', '/bench-out/',
-  '/vitest.config.mts', '/tsconfig.json', '/tsconfig.dev.json', '/constructs/', '/.venv-dbt/', '/cdk8s-dataops.json');
+  '/vitest.config.mts', '/tsconfig.json', '/tsconfig.dev.json', '/constructs/', '/.venv-dbt/', '/.venv-checkov/', '/cdk8s-dataops.json');
 project.npmignore?.include('/out/', '/bin/');
 
 const compilerOptions = {
@@ -129,6 +134,15 @@ project.testTask.spawn(project.tasks.tryFind('typecheck')!);
 project.testTask.exec('vitest run');
 project.addTask('import-crds', { description: 'Regenerate constructs/imports from ../shared/crds', exec: 'bash scripts/import-crds.sh' });
 project.addTask('vendor-crds', { description: 'Refresh schemas/crds (the CRDs synth validate bundles) from ../shared/crds', exec: 'bash scripts/vendor-crds.sh' });
+// API reference from the doc comments into docs/api/ (git-ignored); typedoc.json makes any warning an error.
+project.addTask('docs', { description: 'API reference (typedoc) into docs/api/; fails on any warning', exec: 'typedoc' });
+// The API report: compile, then api-extractor over out/index.d.ts and out/testing.d.ts (api-extractor*.json).
+// `api` rewrites api/*.api.md; `api:check` (CI) fails when they differ from the compiled declarations.
+const apiReport = (local: boolean) => ['api-extractor.json', 'api-extractor.testing.json']
+  .map((config) => ({ exec: `api-extractor run${local ? ' --local' : ''} --config ${config}` }));
+for (const ignored of ['/api/', '/api-extractor*.json']) project.addPackageIgnore(ignored);
+project.addTask('api', { description: 'Rewrite the API report (api/*.api.md) from the compiled declarations', steps: [{ exec: 'tsc -p tsconfig.json' }, ...apiReport(true)] });
+project.addTask('api:check', { description: 'Fail when the API report (api/*.api.md) is stale', steps: [{ exec: 'tsc -p tsconfig.json' }, ...apiReport(false)] });
 project.addTask('bench', { description: 'Synthesizer benchmark (figures, not assertions)', exec: 'node scripts/bench.js' });
 
 project.synth();
