@@ -55,7 +55,8 @@ export const productionImageDigest = objectRule({
   rationale: 'A tag can be moved to other content; only a digest guarantees that production runs the image that was reviewed and scanned.',
   remediation: "Reference the image by digest ('ghcr.io/acme/app:1.8.0@sha256:…'); acknowledge with the reason where tags are immutable in the registry.",
   scanners: {
-    checkov: ['CKV_K8S_43'],
+    // CKV_K8S_15 (imagePullPolicy Always) guards against a moved tag, which a digest (or an immutable tag) rules out
+    checkov: ['CKV_K8S_43', 'CKV_K8S_15'],
     kyverno: {
       productionOnly: true,
       rules: [{
