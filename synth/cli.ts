@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { closestMatch } from '../lib/did-you-mean';
 import { DataOpsError } from '../lib/errors';
 import { runDiff, DiffFlags } from './commands/diff';
+import { registerInit } from './commands/init';
 import { registerKafka } from './commands/kafka';
 import { registerPolicy } from './commands/policy';
 import { runSynth, SynthFlags } from './commands/synth';
@@ -39,6 +40,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // -- subcommands --
   registerValidate(program, withCommonFlags, (c) => { code = c; });
   registerKafka(program, withCommonFlags, (c) => { code = c; });
+  registerInit(program, (c) => { code = c; });
   registerPolicy(program, withCommonFlags, (c) => { code = c; });
 
   const unknown = unknownSubcommand(program, argv);

@@ -6,60 +6,24 @@
  * Only the package registry is used. The installed project is cached under .cache/packed-install/<tarball hash>, so
  * a re-run with an unchanged package skips `npm install`.
  */
-import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { listTree, repoRoot } from '../fixtures/repo';
+import { packedCacheRoot as cacheRoot, packRepository, readmeBlock, runCommand as run } from '../fixtures/packed-package';
+import { listTree } from '../fixtures/repo';
 
 /** The TypeScript major `npm install --save-dev typescript` installs (`npm view typescript dist-tags`: latest 7.0.2). */
 const USER_TYPESCRIPT = 'typescript@7';
 const USER_VITEST = 'vitest@4';
-const cacheRoot = path.join(repoRoot, '.cache', 'packed-install');
-
-function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env }, timeout: 600_000 });
-  if (r.error) throw r.error;
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function must(cmd: string, args: readonly string[], cwd: string): string {
-  const r = run(cmd, args, cwd);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  return r.stdout;
-}
-
-/** The fenced code block of `lang` that follows the line `label` in the README section `section`. */
-export function readmeBlock(section: string, label: string, lang: string): string {
-  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
-  const start = readme.indexOf(`\n## ${section}\n`);
-  if (start < 0) throw new Error(`README has no section '## ${section}'`);
-  const end = readme.indexOf('\n## ', start + 1);
-  const body = readme.slice(start, end < 0 ? undefined : end);
-  const at = body.indexOf(`\n${label}\n`);
-  if (at < 0) throw new Error(`README section '${section}' has no line '${label}'`);
-  const m = new RegExp('```' + lang + '\\n([\\s\\S]*?)\\n```').exec(body.slice(at));
-  if (!m) throw new Error(`README section '${section}': no \`\`\`${lang} block after '${label}'`);
-  return m[1] + '\n';
-}
 
 let project: string;
 let tarball: string;
 
 beforeAll(() => {
   // Build and pack exactly what `npm publish` would publish.
-  fs.rmSync(path.join(repoRoot, 'out'), { recursive: true, force: true });
-  // Type errors are the type check's job (`npm test` runs it first); tsc emits regardless (exit 2), so work in progress
-  // elsewhere in the tree does not stop this test. Anything else (exit 1: bad options) does.
-  const build = run(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], repoRoot);
-  if (build.code !== 0 && build.code !== 2) throw new Error(`tsc -p tsconfig.json failed (exit ${build.code}):\n${build.stdout}${build.stderr}`);
-  expect(fs.existsSync(path.join(repoRoot, 'out/synth/cli.js'))).toBe(true);
-  const packDir = path.join(cacheRoot, 'tarballs');
-  fs.mkdirSync(packDir, { recursive: true });
-  const packed = JSON.parse(must('npm', ['pack', '--json', '--pack-destination', packDir], repoRoot)) as { filename: string }[];
-  tarball = path.join(packDir, packed[0].filename);
-  const hash = createHash('sha256').update(fs.readFileSync(tarball)).digest('hex').slice(0, 16);
+  const packed = packRepository();
+  tarball = packed.tarball;
+  const hash = packed.hash;
 
   project = path.join(cacheRoot, hash);
   if (!fs.existsSync(path.join(project, '.installed'))) {
