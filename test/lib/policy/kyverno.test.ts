@@ -1,10 +1,8 @@
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import {
-  DataPlatform, Environment, KafkaCluster, KYVERNO_BOOTSTRAP_DIR, kyvernoClusterPolicies, KyvernoPolicies, Pipeline, PolicyPacks,
-  synthesizePlatform, Topic,
-} from 'cdk8s-dataops';
+import { DataPlatform, Environment, KafkaCluster, KyvernoPolicies, Pipeline, PolicyPacks, synthesizePlatform, Topic } from 'cdk8s-dataops';
+import { KYVERNO_BOOTSTRAP_DIR, kyvernoClusterPolicies } from '../../../lib/policy/kyverno';
 import { SchemaValidator } from '../../../lib/schema/validator';
 
 const KYVERNO_CRDS = path.join(__dirname, '../../../schemas/crds/kyverno');
