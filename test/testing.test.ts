@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { collectObjects, DataOpsError, DataPlatform, Environment, KafkaCluster, Topic } from 'cdk8s-dataops';
+import { DataOpsError, DataPlatform, Environment, KafkaCluster, Topic } from 'cdk8s-dataops';
+import { collectObjects } from '../lib/synthesizer/collect';
 import { findObject, findObjects, synthesize } from 'cdk8s-dataops/testing';
 
 function platform() {

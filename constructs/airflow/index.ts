@@ -1,4 +1,5 @@
-export * from './dags';
-export * from './dbt-task';
-export * from './props';
+export { Dags } from './dags';
+export type { DagsBinding, DirectoryDagsOptions, GitDagsOptions } from './dags';
+export type { AirflowDbtTask, AirflowDbtTaskOptions } from './dbt-task';
+export type { AirflowComponent, AirflowExecutor, AirflowProps, AirflowReplicas, AirflowResources } from './props';
 export * from './airflow';

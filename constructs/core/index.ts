@@ -1,2 +1,2 @@
-export * from './duration';
-export * from './removal-policy';
+export type { DurationInput } from './duration';
+export { RemovalPolicy } from './removal-policy';

@@ -1,4 +1,5 @@
-export * from './profile';
-export * from './model';
-export * from './project';
+export type { DbtOutput, DbtOutputValue, DbtProfile, RenderedProfile } from './profile';
+export type { DbtModelInfo, DbtModelOptions, IDatasetRef } from './model';
+export { DbtProject } from './project';
+export type { DbtProjectProps } from './project';
 export * from './job';

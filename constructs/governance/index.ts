@@ -1,5 +1,5 @@
 export * from './classification';
-export * from './masking-rule';
-export * from './masking-policy';
-export * from './report';
+export type { ConnectTransform, MaskingRule } from './masking-rule';
+export { MaskingPolicy } from './masking-policy';
+export type { GatewayMaskingOptions, MaskingEnforcement, MaskingPolicyProps } from './masking-policy';
 export * from './rules';

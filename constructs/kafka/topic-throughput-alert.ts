@@ -4,7 +4,8 @@ import { ValidationError } from '../../lib/errors';
 import { toKubernetesName } from '../../lib/names';
 import { instanceOf, propsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
-import { AlertDefinition, AlertRoute, AlertRules, AlertSeverity, prometheusDuration } from '../monitoring';
+import { AlertDefinition, AlertRoute, AlertRules, AlertSeverity } from '../monitoring';
+import { prometheusDuration } from '../monitoring/prometheus-duration';
 import { topicMessageRateExpr } from './metrics';
 import type { ITopic } from './topic';
 

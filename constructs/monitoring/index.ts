@@ -1,6 +1,6 @@
-export * from './alert-rules';
+export { AlertRules } from './alert-rules';
+export type { AlertDefinition, AlertRulesProps, AlertSeverity, PrometheusAlertingRule } from './alert-rules';
 export * from './alert-route';
-export * from './grafana-dashboard';
-export { NOTIFICATIONS_REPORT, notificationEntries } from './notifications-report';
+export { GrafanaDashboard } from './grafana-dashboard';
+export type { GrafanaDashboardProps, GrafanaPanel } from './grafana-dashboard';
 export type { INotificationSource, NotificationEntry } from './notifications-report';
-export { prometheusDuration } from './prometheus-duration';

@@ -3,7 +3,7 @@ import { registerClusterScopedKind } from '../../lib/synthesizer/kinds';
 // ClusterSecretStores have no namespace (objects of that kind go to manifests/<env>/_cluster/).
 registerClusterScopedKind('external-secrets.io', 'ClusterSecretStore');
 
-export * from './reference';
+export { SecretReference, SecretValue } from './reference';
 export * from './external';
 export * from './sealed';
 export * from './existing';

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SchemaValidator } from 'cdk8s-dataops';
+import { SchemaValidator } from '../../lib/schema/validator';
 
 const ROOT = path.resolve(__dirname, '../..');
 const APP = path.join(ROOT, 'examples/data-platform/main.ts');

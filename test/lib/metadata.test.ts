@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { DataPlatform, Environment, inheritedMetadata, ObjectMetadata } from 'cdk8s-dataops';
+import { DataPlatform, Environment, ObjectMetadata } from 'cdk8s-dataops';
+import { inheritedMetadata } from '../../lib/metadata';
 import { findObject } from 'cdk8s-dataops/testing';
 
 describe('ObjectMetadata', () => {

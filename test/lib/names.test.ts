@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { NameRule, objectName, toKubernetesName, validateName, ValidationError } from 'cdk8s-dataops';
+import { NameRule, ValidationError } from 'cdk8s-dataops';
+import { objectName, toKubernetesName, validateName } from '../../lib/names';
 
 describe('toKubernetesName', () => {
   it.each([

@@ -5,7 +5,8 @@ import { Construct } from 'constructs';
 import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { AggregateDataOpsError, validateProps, ValidationError } from 'cdk8s-dataops';
+import { AggregateDataOpsError, ValidationError } from 'cdk8s-dataops';
+import { validateProps } from '../../lib/validation';
 import { propsSchema } from '../../lib/validation';
 
 const schema = z.object({

@@ -1,4 +1,5 @@
-import { Environment, toYaml } from 'cdk8s-dataops';
+import { Environment } from 'cdk8s-dataops';
+import { toYaml } from '../../../lib/synthesizer/yaml';
 import { findObject, findObjects, Manifest, synthesize } from 'cdk8s-dataops/testing';
 import { describe, expect, it } from 'vitest';
 import { Airflow, AirflowProps, Dags } from '../../../constructs/airflow';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { dbtProfileSchema, renderProfile } from '../../../constructs/dbt';
+import { dbtProfileSchema, renderProfile } from '../../../constructs/dbt/profile';
 import { Secrets } from '../../../constructs/secrets';
 import { newEnv } from '../support/fixtures';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeSyncOptions, parseSyncOptions } from '../../../constructs/gitops';
+import { mergeSyncOptions, parseSyncOptions } from '../../../constructs/gitops/annotations';
 
 describe('sync-options values', () => {
   it('parse comma-separated options', () => {

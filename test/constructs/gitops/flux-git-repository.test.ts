@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DataPlatform, Environment } from 'cdk8s-dataops';
 import { describe, expect, it } from 'vitest';
-import { FluxGitRepository, onlyFolderIgnore, refOf } from '../../../constructs/gitops';
+import { FluxGitRepository } from '../../../constructs/gitops';
+import { onlyFolderIgnore, refOf } from '../../../constructs/gitops/flux-git-repository';
 import { crdProblems } from './crd-schema';
 import { fileObject, REPO, synth, tmpdir } from './support';
 

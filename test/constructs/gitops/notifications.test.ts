@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { subscriptionAnnotations, validateSubscription } from '../../../constructs/gitops';
+import { subscriptionAnnotations, validateSubscription } from '../../../constructs/gitops/notifications';
 
 describe('notification subscriptions', () => {
   it('renders one annotation per trigger and service, recipients sorted and unique', () => {

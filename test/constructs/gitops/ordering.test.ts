@@ -3,12 +3,13 @@ import { Construct } from 'constructs';
 import { DataPlatform, Environment, ObjectMetadata } from 'cdk8s-dataops';
 import { findObject, synthesize } from 'cdk8s-dataops/testing';
 import { describe, expect, it } from 'vitest';
-import {
-  applyDeliveryOrdering, enableDeliveryOrdering, exceedsLastAppliedLimit, orderingAnnotations, SecretProducers, SyncWave,
-} from '../../../constructs/gitops';
+import { enableDeliveryOrdering, SyncWave } from '../../../constructs/gitops';
+import { applyDeliveryOrdering, exceedsLastAppliedLimit, orderingAnnotations } from '../../../constructs/gitops/ordering';
+import { SecretProducers } from '../../../constructs/gitops/secret-producers';
 import { KafkaCluster, Topic } from '../../../constructs/kafka';
 import { declareStrimziDelivery } from '../../../constructs/kafka/strimzi-object';
-import { Job, syncHookAnnotations } from '../../../constructs/k8s';
+import { Job } from '../../../constructs/k8s';
+import { syncHookAnnotations } from '../../../constructs/k8s/job';
 
 const WAVE = 'argocd.argoproj.io/sync-wave';
 const OPTIONS = 'argocd.argoproj.io/sync-options';

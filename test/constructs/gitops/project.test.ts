@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
-import { DataPlatform, Environment, registerClusterScopedKind } from 'cdk8s-dataops';
+import { DataPlatform, Environment } from 'cdk8s-dataops';
+import { registerClusterScopedKind } from '../../../lib/synthesizer/kinds';
 import { describe, expect, it } from 'vitest';
 import { ArgoCdProject } from '../../../constructs/gitops';
 import { crdProblems } from './crd-schema';

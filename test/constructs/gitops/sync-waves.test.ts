@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataPlatform } from 'cdk8s-dataops';
-import { registerSyncWave, SyncWave, syncWaveOf, SyncWaves, syncWaveTable } from '../../../constructs/gitops';
+import { registerSyncWave, SyncWave, SyncWaves } from '../../../constructs/gitops';
+import { syncWaveOf, syncWaveTable } from '../../../constructs/gitops/sync-waves';
 
 describe('sync wave table', () => {
   it('classifies the kinds of a data platform', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  Classification, DataClass, DataFlowGraph, propagateClassification, registryMetadata, Schema, StreamingApp, synthesizePlatform, Topic,
-} from 'cdk8s-dataops';
+import { Classification, DataClass, DataFlowGraph, Schema, StreamingApp, synthesizePlatform, Topic } from 'cdk8s-dataops';
+import { propagateClassification } from '../../../lib/graph/classification';
+import { registryMetadata } from '../../../constructs/kafka/schema';
 import { findObject } from 'cdk8s-dataops/testing';
 import { piiPlatform } from './support';
 

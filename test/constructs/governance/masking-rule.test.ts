@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRule, gatewayRule, maskFieldTransforms } from 'cdk8s-dataops';
+import { describeRule, gatewayRule, maskFieldTransforms } from '../../../constructs/governance/masking-rule';
 
 describe('masking rules', () => {
   it("map to Kafka's MaskField only where it can express them", () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DataPlatform, Environment, KafkaCluster, MaskingPolicy, renderGovernanceReport, Topic } from 'cdk8s-dataops';
+import { DataPlatform, Environment, KafkaCluster, MaskingPolicy, Topic } from 'cdk8s-dataops';
+import { renderGovernanceReport } from '../../../constructs/governance/report';
 import { piiPlatform } from './support';
 
 describe('data-governance report', () => {

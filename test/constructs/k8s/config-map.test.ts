@@ -1,6 +1,7 @@
 import { findObject, synthesize } from 'cdk8s-dataops/testing';
 import { describe, expect, it } from 'vitest';
-import { ConfigMap, contentHash } from '../../../constructs/k8s';
+import { ConfigMap } from '../../../constructs/k8s';
+import { contentHash } from '../../../constructs/k8s/config-map';
 import { errorOf, newEnv } from '../support/fixtures';
 import { validateAll } from '../support/schema';
 

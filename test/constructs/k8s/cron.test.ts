@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cronProblem, isTimeZone, toCron } from '../../../constructs/k8s';
+import { cronProblem, isTimeZone, toCron } from '../../../constructs/k8s/cron';
 
 describe('cron schedules', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { findObject, synthesize } from 'cdk8s-dataops/testing';
 import { describe, expect, it } from 'vitest';
-import { Job, syncHookAnnotations } from '../../../constructs/k8s';
+import { Job } from '../../../constructs/k8s';
+import { syncHookAnnotations } from '../../../constructs/k8s/job';
 import { errorOf, newEnv } from '../support/fixtures';
 import { validateAll } from '../support/schema';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderPodManifest } from '../../../constructs/k8s';
+import { renderPodManifest } from '../../../constructs/k8s/pod-template';
 import { newEnv } from '../support/fixtures';
 import { validateAll } from '../support/schema';
 

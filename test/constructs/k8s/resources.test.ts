@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RESOURCES, resourceRequirementsSchema, withDefaultResources } from '../../../constructs/k8s';
+import { DEFAULT_RESOURCES, resourceRequirementsSchema, withDefaultResources } from '../../../constructs/k8s/resources';
 
 describe('resource requirements', () => {
   it('always has CPU and memory requests and limits, overriding per field', () => {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { Volume, writableVolumeName } from '../../../constructs/k8s';
+import { Volume } from '../../../constructs/k8s';
+import { writableVolumeName } from '../../../constructs/k8s/volumes';
 import { Secrets } from '../../../constructs/secrets';
 import { errorOf, newEnv } from '../support/fixtures';
 

@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
-import { diffObjects, KafkaUser, OBJECT_DELETED, RemovalPolicy, synthesizePlatform, Topic } from 'cdk8s-dataops';
+import { KafkaUser, RemovalPolicy, synthesizePlatform, Topic } from 'cdk8s-dataops';
+import { diffObjects } from '../../../lib/synthesizer/diff';
+import { OBJECT_DELETED } from '../../../lib/synthesizer/rules';
 import { KAFKA_SAFETY_PACK } from '../../../constructs/kafka/rules/safety-pack';
 import { findObject, findObjects } from 'cdk8s-dataops/testing';
 import { kafkaFixture, tempOutdir } from './support';

@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-27';
-import { isClusterScoped } from 'cdk8s-dataops';
+import { isClusterScoped } from '../../../lib/synthesizer/kinds';
 import { synthesize } from 'cdk8s-dataops/testing';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DataFlowGraph, propagateClassification } from 'cdk8s-dataops';
+import { DataFlowGraph } from 'cdk8s-dataops';
+import { propagateClassification } from '../../../lib/graph/classification';
 
 function graph(): DataFlowGraph {
   const g = new DataFlowGraph('prod');

@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { DataFlowGraph, renderMermaid } from 'cdk8s-dataops';
+import { DataFlowGraph } from 'cdk8s-dataops';
+import { renderMermaid } from '../../../lib/graph/mermaid';
 import { lineageFixture } from './fixture';
 
 it('renders pipelines as subgraphs, datasets as cylinders and one arrow per edge', () => {

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { describe, expect, it } from 'vitest';
-import { DataFlowGraph, MaskingPolicy, openLineageEvents, renderOpenLineage } from 'cdk8s-dataops';
+import { DataFlowGraph, MaskingPolicy } from 'cdk8s-dataops';
+import { openLineageEvents, renderOpenLineage } from '../../../lib/graph/openlineage';
 import { piiPlatform } from '../../constructs/governance/support';
 
 const root = path.resolve(__dirname, '../../..');

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ENGINE_RULES, PolicyPacks, renderRulesMarkdown } from 'cdk8s-dataops';
+import { PolicyPacks } from 'cdk8s-dataops';
+import { ENGINE_RULES } from '../../../lib/policy/engine-rules';
+import { renderRulesMarkdown } from '../../../lib/policy/rules-doc';
 import { KAFKA_SAFETY_PACK } from '../../../constructs/kafka/rules/safety-pack';
 import { maskingPack } from '../../../constructs/governance/rules';
 import { OUTPUT_PACK } from '../../../lib/synthesizer/rules';

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { Artifacts, DataPlatform, Environment } from 'cdk8s-dataops';
+import { DataPlatform, Environment } from 'cdk8s-dataops';
+import { Artifacts } from '../../../lib/synthesizer/artifacts';
 
 describe('Artifacts', () => {
   it("collects the files of a platform's constructs on the platform, with their owner", () => {

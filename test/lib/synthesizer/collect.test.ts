@@ -1,7 +1,9 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { describe, expect, it } from 'vitest';
-import { AggregateDataOpsError, collectObjects, DataOpsError, DataPlatform, Environment, registerClusterScopedKind, ValidationError } from 'cdk8s-dataops';
+import { AggregateDataOpsError, DataOpsError, DataPlatform, Environment, ValidationError } from 'cdk8s-dataops';
+import { collectObjects } from '../../../lib/synthesizer/collect';
+import { registerClusterScopedKind } from '../../../lib/synthesizer/kinds';
 
 function platformWith(...envs: string[]) {
   const platform = new DataPlatform();

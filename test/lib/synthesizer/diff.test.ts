@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changeDetector, deepEqual, diffObjects, diffValues, KubeObject, RuleLevel } from 'cdk8s-dataops';
+import { changeDetector, KubeObject, RuleLevel } from 'cdk8s-dataops';
+import { deepEqual, diffObjects, diffValues } from '../../../lib/synthesizer/diff';
 
 function cm(name: string, data: Record<string, unknown>, extra: Record<string, unknown> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'payments' }, data, ...extra };

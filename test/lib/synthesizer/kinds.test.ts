@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isClusterScoped, registerClusterScopedKind } from 'cdk8s-dataops';
+import { isClusterScoped, registerClusterScopedKind } from '../../../lib/synthesizer/kinds';
 
 describe('cluster-scoped kinds', () => {
   it("knows Kubernetes' own, by API group and kind", () => {

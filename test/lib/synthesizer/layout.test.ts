@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLUSTER_DIR, manifestPath, MANIFESTS_DIR } from 'cdk8s-dataops';
+import { CLUSTER_DIR, manifestPath, MANIFESTS_DIR } from '../../../lib/synthesizer/layout';
 
 describe('manifestPath', () => {
   it('is manifests/<env>/<namespace>/<kind>.<name>.yaml, kind lower-cased', () => {

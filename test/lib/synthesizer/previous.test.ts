@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { ApiObject, Lazy } from 'cdk8s';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DataPlatform, Environment, KubeObject, PreviousOutput, synthesizePlatform } from 'cdk8s-dataops';
+import { DataPlatform, Environment, KubeObject, synthesizePlatform } from 'cdk8s-dataops';
+import { PreviousOutput } from '../../../lib/synthesizer/previous';
 import { synthesize } from 'cdk8s-dataops/testing';
 import { cleanUp, tempDir } from '../../fixtures/repo';
 import { readPreviousObject } from '../../../lib/synthesizer/previous';

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject } from 'cdk8s';
 import { afterEach, describe, expect, it } from 'vitest';
-import { changeDetectorsOf, DataPlatform, Environment, NO_PLAINTEXT_SECRET, OBJECT_DELETED, Policies, synthesizePlatform } from 'cdk8s-dataops';
+import { DataPlatform, Environment, Policies, synthesizePlatform } from 'cdk8s-dataops';
+import { changeDetectorsOf, NO_PLAINTEXT_SECRET, OBJECT_DELETED } from '../../../lib/synthesizer/rules';
 import { synthesize } from 'cdk8s-dataops/testing';
 import { cleanUp, tempDir } from '../../fixtures/repo';
 

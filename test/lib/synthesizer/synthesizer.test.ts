@@ -4,10 +4,11 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  AggregateDataOpsError, Artifacts, DataOpsError, DataPlatform, Environment, INDEX_FILE, KubeObject, parseYamlDocuments,
-  objectRule, Policies, readOwnedFiles, RuleLevel, synthesizeEnvironment, synthesizePlatform,
-} from 'cdk8s-dataops';
+import { AggregateDataOpsError, DataOpsError, DataPlatform, Environment, KubeObject, objectRule, Policies, RuleLevel, synthesizePlatform } from 'cdk8s-dataops';
+import { Artifacts } from '../../../lib/synthesizer/artifacts';
+import { INDEX_FILE, readOwnedFiles } from '../../../lib/synthesizer/writer';
+import { parseYamlDocuments } from '../../../lib/synthesizer/yaml';
+import { synthesizeEnvironment } from '../../../lib/synthesizer/synthesizer';
 import { cleanUp, listTree, snapshotTree, statTree, tempDir, writeFiles } from '../../fixtures/repo';
 
 afterEach(cleanUp);

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { compareOutput, DataOpsError, INDEX_FILE, readOwnedFiles, recoverInterruptedSwap, renderIndex, writeOutput } from 'cdk8s-dataops';
+import { DataOpsError } from 'cdk8s-dataops';
+import { compareOutput, INDEX_FILE, readOwnedFiles, recoverInterruptedSwap, renderIndex, writeOutput } from '../../../lib/synthesizer/writer';
 import { cleanUp, listTree, snapshotTree, statTree, tempDir, writeFiles } from '../../fixtures/repo';
 
 afterEach(cleanUp);

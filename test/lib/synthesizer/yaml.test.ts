@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseYamlDocuments, toYaml } from 'cdk8s-dataops';
+import { parseYamlDocuments, toYaml } from '../../../lib/synthesizer/yaml';
 import { referenceYaml, renderFast } from '../../../lib/synthesizer/yaml';
 
 /** Reads YAML the way Kubernetes does (YAML 1.1). */
