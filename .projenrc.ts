@@ -82,7 +82,8 @@ project.package.addField('exports', {
 // package.json key, which would be published). It is the CI form: unlike `npx synth`, it never asks the registry.
 project.package.setScript('synth', 'node bin/synth.js');
 project.npmignore?.exclude('/test/', '/examples/', '/scripts/', '/.ci/', '/.cache/', '*.ts', '!*.d.ts', '/bench-out/',
-  '/vitest.config.mts', '/tsconfig.json', '/tsconfig.dev.json', '/constructs/', '/.venv-dbt/', '/.venv-checkov/', '/cdk8s-dataops.json');
+  '/vitest.config.mts', '/tsconfig.json', '/tsconfig.dev.json', '/constructs/', '/.venv-dbt/', '/.venv-checkov/', '/cdk8s-dataops.json',
+  '/docs/api/', '/typedoc.json', '/tsdoc.json'); // the API reference is built from the sources, not shipped
 project.npmignore?.include('/out/', '/bin/');
 
 const compilerOptions = {

@@ -13,7 +13,7 @@ import { SecretValue } from '../secrets/reference';
 /**
  * Delivery events a team can be told of. Argo CD: the trigger of its notifications catalog with the same meaning
  * (https://argo-cd.readthedocs.io/en/stable/operator-manual/notifications/catalog/), except `drift`, which needs the
- * custom trigger `on-out-of-sync` (see {@link ARGOCD_TRIGGERS}). Flux: the events of the environment's Kustomization,
+ * custom trigger `on-out-of-sync` (see `ARGOCD_TRIGGERS`). Flux: the events of the environment's Kustomization,
  * `error` severity for failures only, `info` (everything) as soon as a success or drift event is asked for.
  */
 export type AuditEvent = 'created' | 'deleted' | 'deployed' | 'sync-running' | 'sync-succeeded' | 'sync-failed' | 'sync-status-unknown' | 'degraded' | 'drift';
@@ -120,7 +120,7 @@ const propsSchema = strictPropsSchema<AuditRuleProps>()({
  * - **Argo CD**: subscriptions on the environment's Application (or ApplicationSet), the annotations
  *   `notifications.argoproj.io/subscribe.<trigger>.<service>: <recipient>`. The triggers are those of the Argo CD
  *   notifications catalog (install it, and configure the `slack`, `pagerdutyv2`, `teams` or `webhook.<name>` service in
- *   argocd-notifications-cm); `drift` needs the custom trigger `on-out-of-sync` (see {@link ARGOCD_TRIGGERS}).
+ *   argocd-notifications-cm); `drift` needs the custom trigger `on-out-of-sync` (see `ARGOCD_TRIGGERS`).
  * - **Flux** (with `gitops` delivering by Flux): a `notification.toolkit.fluxcd.io/v1beta3` Provider per destination
  *   (its URL in a Secret by reference, key `address`) and an Alert on the environment's Kustomization, in the
  *   environment's namespace. PagerDuty is Argo CD only (Flux's pagerduty provider takes the routing key in plain text).

@@ -25,7 +25,7 @@ const ENABLED = Symbol.for('cdk8s-dataops.gitops.ordering');
  * Adds the delivery-ordering annotations to every object of `scope` (an Environment, normally) when it is
  * synthesized, including objects defined after this call. Idempotent; calling it again widens the tools.
  *
- * It runs on the resolved objects ({@link ObjectTransforms}), a step of every synthesis (`npx synth`,
+ * It runs on the resolved objects (`ObjectTransforms`), a step of every synthesis (`npx synth`,
  * `synthesizePlatform`, the testing helpers), so each object is resolved once.
  */
 export function enableDeliveryOrdering(scope: IConstruct, options: DeliveryOrderingOptions = {}): void {

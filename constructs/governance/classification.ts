@@ -7,7 +7,7 @@ import { CLASSIFICATION_TAG } from '../kafka/schema';
 import { ITopic } from '../kafka/topic';
 import { addGovernanceReport } from './report';
 
-/** Well-known classification tags; any other tag matching {@link CLASSIFICATION_TAG} is a custom tag. */
+/** Well-known classification tags; any other tag matching `CLASSIFICATION_TAG` is a custom tag. */
 export enum DataClass {
   /** Personal data (GDPR): masked for readers that are not exempt, bounded retention. */
   PII = 'pii',

@@ -76,7 +76,7 @@ export interface ContainerSettings {
   readonly workingDir?: string;
   /** Environment variables, in order. @default - none */
   readonly env?: Readonly<Record<string, EnvValue>>;
-  /** CPU and memory. @default - see {@link DEFAULT_RESOURCES} */
+  /** CPU and memory. @default - see `DEFAULT_RESOURCES` */
   readonly resources?: ResourceRequirements;
   /** @default - none */
   readonly readinessProbe?: ProbeSpec;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { propsSchema } from '../../lib/validation';
 import { Workload, WorkloadProps, workloadPropsShape } from './workload';
 
-/** Props of {@link renderPodManifest}: a pod, without the NetworkPolicy (which is the owner's business). */
+/** Props of `renderPodManifest`: a pod, without the NetworkPolicy (which is the owner's business). */
 export interface PodManifestProps extends Omit<WorkloadProps, 'networkPolicy' | 'dns' | 'egress' | 'ingress'> {
   /** Namespace written into the manifest. */
   readonly namespace: string;

@@ -128,7 +128,7 @@ export abstract class Workload extends Construct implements IPodSelector {
   private readonly secrets = new Map<string, kplus.ISecret>();
 
   /**
-   * Validates `props` with `schema` (the subclass's schema, an extension of {@link workloadPropsSchema}) before
+   * Validates `props` with `schema` (the subclass's schema, an extension of `workloadPropsSchema`) before
    * anything is built, so a bad value fails naming this construct and the field.
    */
   protected constructor(scope: Construct, id: string, props: WorkloadProps, schema: z.ZodType = workloadPropsSchema) {

@@ -15,7 +15,7 @@ export interface GraphNode {
   readonly group?: string;
   /** Details shown in reports (partitions, image, ...). @default - none */
   readonly details?: Readonly<Record<string, string | number>>;
-  /** The node's identity in data catalogs (OpenLineage namespace and name). @default - see {@link catalogName} */
+  /** The node's identity in data catalogs (OpenLineage namespace and name). @default - see `catalogName` */
   readonly catalog?: CatalogName;
   /** A dataset's fields, with their classification tags. @default - unknown */
   readonly fields?: readonly GraphField[];

@@ -20,7 +20,7 @@ import { Rule, RuleLevel } from './rule';
 /** The folder (under the output folder) of ClusterPolicies written by a platform-level {@link KyvernoPolicies}. */
 export const KYVERNO_BOOTSTRAP_DIR = 'bootstrap/kyverno';
 
-/** Options of {@link kyvernoClusterPolicies}. */
+/** Options of `kyvernoClusterPolicies`. */
 export interface KyvernoExportOptions {
   /**
    * Where production-only rules apply: `'all'` (the policies go to a production cluster), a list of namespaces, or

@@ -28,7 +28,7 @@ export interface ArtifactContext {
   readonly objectsOf: (environment: Environment) => readonly SynthesizedObject[];
   /**
    * The shards of an environment (the folders below `manifests/<env>/`, sorted), or undefined when it is not sharded
-   * (see {@link Sharding}).
+   * (see `Sharding`).
    */
   readonly shardsOf: (environment: Environment) => readonly string[] | undefined;
 }

@@ -14,7 +14,7 @@ const OPTIONS = {
  * Deterministic YAML for one object. YAML 1.1 quoting is used so that strings such as `yes`, `on` or `0777`
  * stay strings for Kubernetes' YAML 1.1 parser; no line folding, no anchors; a trailing newline.
  *
- * The output is byte for byte what the `yaml` library renders with these options ({@link referenceYaml}); plain
+ * The output is byte for byte what the `yaml` library renders with these options (`referenceYaml`); plain
  * JSON trees (what resolved Kubernetes objects are) take a fast path that lays out maps and lists itself and asks
  * `yaml` only how to write each distinct scalar (cached), which is many times faster at tens of thousands of objects.
  */
