@@ -47,6 +47,14 @@ export interface ScannerMappings {
   /** kube-linter check names, e.g. `run-as-non-root`. @default - none */
   readonly kubeLinter?: readonly string[];
   /**
+   * Narrower Checkov mapping for a rule that judges several fields: a finding whose field ends with a key maps to
+   * that key's checks only (an acknowledged token finding skips CKV_K8S_38, not the read-only-filesystem check).
+   * @default - every check in `checkov`
+   */
+  readonly checkovByField?: Readonly<Record<string, readonly string[]>>;
+  /** The same for kube-linter checks. @default - every check in `kubeLinter` */
+  readonly kubeLinterByField?: Readonly<Record<string, readonly string[]>>;
+  /**
    * Kyverno rules that check the same at admission, for changes that bypass this tool (see `lib/policy/kyverno.ts`).
    * @default - the rule cannot be checked at admission
    */

@@ -32,8 +32,8 @@ export function scannerSkipAnnotations(report: PolicyReport): Map<string, Record
     if (!f.acknowledged || !f.object) continue;
     const scanners = scannersOf.get(f.ruleId);
     const reason = `${f.acknowledged.reason} (${f.ruleId})`;
-    for (const id of scanners?.checkov ?? []) add(checkov, f.object.file, id, reason);
-    for (const check of scanners?.kubeLinter ?? []) add(kubeLinter, f.object.file, check, reason);
+    for (const id of byField(scanners?.checkov, scanners?.checkovByField, f.field)) add(checkov, f.object.file, id, reason);
+    for (const check of byField(scanners?.kubeLinter, scanners?.kubeLinterByField, f.field)) add(kubeLinter, f.object.file, check, reason);
   }
   const out = new Map<string, Record<string, string>>();
   const reasonText = (reasons: Set<string>) => [...reasons].sort().join('; ');
@@ -48,6 +48,12 @@ export function scannerSkipAnnotations(report: PolicyReport): Map<string, Record
     out.set(file, annotations);
   }
   return out;
+}
+
+/** The checks a finding maps to: those of the first field suffix its field ends with, else all of the rule's. */
+function byField(all: readonly string[] | undefined, narrower: Readonly<Record<string, readonly string[]>> | undefined, field: string | undefined): readonly string[] {
+  if (field && narrower) for (const [suffix, ids] of Object.entries(narrower)) if (field.endsWith(suffix)) return ids;
+  return all ?? [];
 }
 
 /**
