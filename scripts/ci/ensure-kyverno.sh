@@ -18,7 +18,7 @@ if [ ! -x "$BIN" ]; then
   sed -e 's#^module .*#module scratch/kyverno-cli#' "$MOD" > go.mod
   echo "require github.com/kyverno/kyverno $VERSION" >> go.mod
   # Cold: long (hundreds of packages: sigstore, cloud SDKs); bounded so a stuck build does not hang CI.
-  GOFLAGS=-mod=mod timeout "${KYVERNO_BUILD_TIMEOUT:-3600}" go build -trimpath -ldflags "-s -w" -o "$BIN.tmp" github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno >&2
+  GOFLAGS=-mod=mod timeout "${KYVERNO_BUILD_TIMEOUT:-3600}" go build -ldflags "-s -w" -o "$BIN.tmp" github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno >&2
   mv "$BIN.tmp" "$BIN"
 fi
 echo "$BIN"
