@@ -57,7 +57,8 @@ export const workloadSecurity = objectRule({
   remediation: 'Keep the secure defaults of the workload constructs (do not override securityContext); mount emptyDir volumes for paths that must be writable.',
   scanners: {
     checkov: ['CKV_K8S_22', 'CKV_K8S_28', 'CKV_K8S_38', 'CKV_K8S_23', 'CKV_K8S_20'],
-    kubeLinter: ['run-as-non-root', 'no-read-only-root-fs', 'privilege-escalation-container'],
+    // kube-linter check names: pkg/builtinchecks/yamls/*.yaml `name` in stackrox/kube-linter
+    kubeLinter: ['run-as-non-root', 'no-read-only-root-fs', 'privilege-escalation-container', 'drop-net-raw-capability', 'automount-service-account-token'],
     checkovByField: {
       '.automountServiceAccountToken': ['CKV_K8S_38'],
       '.securityContext.runAsNonRoot': ['CKV_K8S_23'],
@@ -66,10 +67,10 @@ export const workloadSecurity = objectRule({
       '.securityContext.allowPrivilegeEscalation': ['CKV_K8S_20'],
     },
     kubeLinterByField: {
-      '.automountServiceAccountToken': [],
+      '.automountServiceAccountToken': ['automount-service-account-token'],
       '.securityContext.runAsNonRoot': ['run-as-non-root'],
       '.securityContext.readOnlyRootFilesystem': ['no-read-only-root-fs'],
-      '.securityContext.capabilities.drop': [],
+      '.securityContext.capabilities.drop': ['drop-net-raw-capability'],
       '.securityContext.allowPrivilegeEscalation': ['privilege-escalation-container'],
     },
     kyverno: { rules: WORKLOAD_SECURITY_KYVERNO },

@@ -51,6 +51,7 @@ describe('acknowledgements write the scanners\' skip annotations', () => {
     const annotations = parse(s.files.get([...s.files.keys()].find((f) => f.endsWith('deployment.scheduler.yaml'))!)!).metadata.annotations;
     expect(Object.entries(annotations).filter(([k]) => k.includes('checkov.io') || k.includes('kube-linter'))).toEqual([
       ['checkov.io/skip1', 'CKV_K8S_38=the scheduler starts task pods through the Kubernetes API (DOP-K8S-002)'],
+      ['ignore-check.kube-linter.io/automount-service-account-token', 'the scheduler starts task pods through the Kubernetes API (DOP-K8S-002)'],
     ]);
   });
 
