@@ -1,4 +1,4 @@
-import { ChangeDetector } from '../policy/change';
+import { ChangeDetector, ObjectChangeSubject } from '../policy/change';
 import { Finding } from '../policy/finding';
 import { KubeObject } from './manifest';
 import { OBJECT_DELETED } from './rules';
@@ -10,16 +10,8 @@ export interface FieldChange {
   readonly after?: unknown;
 }
 
-/** How one object changes between two versions of the output. */
-export interface ObjectChange {
-  readonly type: 'added' | 'removed' | 'changed';
-  /** File path relative to the output folder (it identifies the object). */
-  readonly file: string;
-  readonly kind: string;
-  readonly name: string;
-  readonly namespace?: string;
-  readonly before?: KubeObject;
-  readonly after?: KubeObject;
+/** How one object changes between two versions of the output, with its field-level changes and judgement. */
+export interface ObjectChange extends ObjectChangeSubject {
   /** Field-level changes (for 'changed'). */
   readonly fields: readonly FieldChange[];
   /** Why the change is destructive (empty when it is not). */
