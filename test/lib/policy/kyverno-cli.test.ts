@@ -64,7 +64,7 @@ describe.skipIf(!kyverno && !process.env.CI)('kyverno apply agrees with the synt
     const run = spawnSync(kyverno, ['apply', path.join(dir, 'policies.yaml'), '--resource', path.join(dir, 'resources.yaml'), '--policy-report'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const start = run.stdout.indexOf('apiVersion:');
     expect(start, `kyverno apply printed no report (exit ${run.status}):\n${run.stdout}\n${run.stderr}`).toBeGreaterThanOrEqual(0);
-    const reports = parseAllDocuments(run.stdout.slice(start)).map((d) => d.toJS()).filter((d) => d && /PolicyReport$/.test(d.kind));
+    const reports = parseAllDocuments(run.stdout.slice(start)).map((d) => d.toJS()).filter((d) => d && Array.isArray(d.results)); // openreports.io ClusterReport (Kyverno 1.19), or a wgpolicyk8s PolicyReport
     const results = reports.flatMap((r: any) => r.results ?? []);
     const byKyverno = new Set(results.filter((r: any) => r.result === 'fail').flatMap((r: any) => (r.resources ?? []).map((res: any) => `${r.policy} ${res.kind}/${res.name}`)));
     const passedSomewhere = results.filter((r: any) => r.result === 'pass').length;
