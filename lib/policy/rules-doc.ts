@@ -24,6 +24,7 @@ export function renderRulesMarkdown(packs: readonly PolicyPack[], engine: readon
     const s = rule.scanners;
     if (s?.checkov?.length) lines.push(`- Checkov: ${s.checkov.join(', ')}`);
     if (s?.kubeLinter?.length) lines.push(`- kube-linter: ${s.kubeLinter.join(', ')}`);
+    if (s?.kyverno) lines.push(`- Kyverno: ClusterPolicy \`${rule.id.toLowerCase()}\`${s.kyverno.productionOnly ? ', production only' : ''} (\`KyvernoPolicies\`)`);
   }
   return `${lines.join('\n')}\n`;
 }
