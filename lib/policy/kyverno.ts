@@ -1,10 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { z } from 'zod';
 import { ValidationError } from '../errors';
 import { DataPlatform, Environment } from '../platform';
 import { Artifacts } from '../synthesizer/artifacts';
 import { KubeObject } from '../synthesizer/manifest';
 import { toYaml } from '../synthesizer/yaml';
+import { propsSchema, validateProps } from '../validation';
 import { PolicyPack } from './pack';
 import { Rule, RuleLevel } from './rule';
 
@@ -97,6 +99,12 @@ export interface KyvernoPoliciesProps {
   readonly errorAction?: 'Enforce' | 'Audit';
 }
 
+const PROPS_SCHEMA = propsSchema<KyvernoPoliciesProps>()({
+  pack: z.custom<PolicyPack>((v) => !!v && typeof (v as PolicyPack).name === 'string' && Array.isArray((v as PolicyPack).rules), 'expected a policy pack { name, rules }, e.g. PolicyPacks.recommended()'),
+  productionNamespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'expected a namespace name')).optional(),
+  errorAction: z.enum(['Enforce', 'Audit']).optional(),
+});
+
 /**
  * The pack's rules as Kyverno ClusterPolicies.
  *
@@ -115,15 +123,12 @@ export class KyvernoPolicies extends Construct {
 
   constructor(scope: DataPlatform | Environment, id: string, props: KyvernoPoliciesProps) {
     super(scope, id);
-    if (!props || !props.pack || !Array.isArray(props.pack.rules)) throw new ValidationError(this, 'pack', 'a policy pack is required (e.g. PolicyPacks.recommended())');
-    this.pack = props.pack;
-    const errorAction = props.errorAction;
-    if (errorAction !== undefined && errorAction !== 'Enforce' && errorAction !== 'Audit') {
-      throw new ValidationError(this, 'errorAction', `'${String(errorAction)}' is not a Kyverno failure action: use 'Enforce' or 'Audit'`);
-    }
+    const p = validateProps(this, PROPS_SCHEMA, props);
+    this.pack = p.pack as PolicyPack;
+    const errorAction = p.errorAction;
     if (scope instanceof Environment) {
-      if (props.productionNamespaces !== undefined) throw new ValidationError(this, 'productionNamespaces', 'applies to platform-level policies only; in an environment, production-only rules follow the environment');
-      for (const policy of kyvernoClusterPolicies(props.pack, { production: scope.production ? 'all' : 'none', errorAction })) {
+      if (p.productionNamespaces !== undefined) throw new ValidationError(this, 'productionNamespaces', 'applies to platform-level policies only; in an environment, production-only rules follow the environment');
+      for (const policy of kyvernoClusterPolicies(this.pack, { production: scope.production ? 'all' : 'none', errorAction })) {
         new ApiObject(this, policy.metadata.name, policy as any);
       }
       return;
@@ -133,9 +138,9 @@ export class KyvernoPolicies extends Construct {
     Artifacts.addFolder(this, {
       dir: KYVERNO_BOOTSTRAP_DIR,
       render: (context) => {
-        const production = props.productionNamespaces ?? productionNamespacesOf(platform, (env) => context.objectsOf(env));
+        const production = p.productionNamespaces ?? productionNamespacesOf(platform, (env) => context.objectsOf(env));
         const files = new Map<string, string>();
-        for (const policy of kyvernoClusterPolicies(props.pack, { production, errorAction })) files.set(`clusterpolicy.${policy.metadata.name}.yaml`, toYaml(policy));
+        for (const policy of kyvernoClusterPolicies(this.pack, { production, errorAction })) files.set(`clusterpolicy.${policy.metadata.name}.yaml`, toYaml(policy));
         return files;
       },
     });

@@ -71,5 +71,7 @@ describe('Kyverno ClusterPolicies from the recommended pack', () => {
     expect(policiesOf('dev')).toEqual(['dop-k8s-002', 'dop-k8s-005', 'dop-pipeline-002']);
     expect(policiesOf('prod')).toEqual(['dop-k8s-002', 'dop-k8s-005', 'dop-k8s-006', 'dop-kafka-010', 'dop-pipeline-002']);
     expect(() => new KyvernoPolicies(prod, 'bad', { pack: PolicyPacks.recommended(), productionNamespaces: ['x'] })).toThrow(/prod\/bad.*productionNamespaces/s);
+    expect(() => new KyvernoPolicies(prod, 'typo', { pack: PolicyPacks.recommended(), errorActon: 'Audit' } as any)).toThrow(/prod\/typo[\s\S]*errorActon[\s\S]*errorAction/);
+    expect(() => new KyvernoPolicies(prod, 'action', { pack: PolicyPacks.recommended(), errorAction: 'Block' } as any)).toThrow(/prod\/action[\s\S]*errorAction/);
   });
 });
