@@ -15,7 +15,7 @@ export class ExampleDist {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), `example-${name}-`));
     const r = runSynth(['--app', ExampleDist.app(name), '--out', out, '--quiet'], repoRoot);
     if (r.code !== 0 || r.stderr !== '') throw new Error(`synth of examples/${name} failed (exit ${r.code}):\n${r.stdout}${r.stderr}`);
-    return new ExampleDist(out);
+    return new ExampleDist(out, name);
   }
 
   /** The app file of an example. */
@@ -23,7 +23,7 @@ export class ExampleDist {
     return path.join(repoRoot, 'examples', name, 'main.ts');
   }
 
-  private constructor(public readonly dir: string) {}
+  private constructor(public readonly dir: string, private readonly name: string) {}
 
   /** Every file, relative to the output folder. */
   public files(): string[] {
@@ -55,6 +55,22 @@ export class ExampleDist {
   public lineageEdges(): string[] {
     const html = this.text('reports/lineage.html');
     return [...new Set([...html.matchAll(/data-from="([^"]+)" data-to="([^"]+)"/g)].map((m) => `${m[1]} -> ${m[2]}`))].sort();
+  }
+
+  /** What would put a secret value in Git: Secret objects and `stringData` anywhere in the output (empty when none). */
+  public secretLeaks(): string[] {
+    return this.files().flatMap((f) => {
+      const text = this.text(f);
+      return [...(/^kind: Secret$/m.test(text) ? [`${f}: a Secret object`] : []), ...(/\bstringData:/.test(text) ? [`${f}: stringData`] : [])];
+    });
+  }
+
+  /** `synth validate --strict-unknown` of this output and `synth --check` of the committed dist: exit codes and output. */
+  public validateAndCheck(): { validate: [number | null, string]; check: [number | null, string] } {
+    const app = ExampleDist.app(this.name);
+    const validate = runSynth(['validate', '--app', app, '--out', this.dir, '--strict-unknown'], repoRoot);
+    const check = runSynth(['--app', app, '--check', '--quiet'], repoRoot);
+    return { validate: [validate.code, validate.stderr], check: [check.code, check.stdout + check.stderr] };
   }
 
   /** reports/policy.json. */
