@@ -256,6 +256,7 @@ class Context implements RuleContext {
   public readonly production: boolean;
   private byKind?: Map<string, SynthesizedObject[]>;
   private byPath?: { paths: string[]; objects: SynthesizedObject[]; order: Map<SynthesizedObject, number> };
+  private readonly memos = new Map<symbol, unknown>();
 
   constructor(public readonly environment: Environment, private readonly envObjects: readonly SynthesizedObject[], private readonly readPrevious: EvaluateOptions['previous']) {
     this.production = environment.production;
@@ -303,6 +304,13 @@ class Context implements RuleContext {
 
   public previous(object: SynthesizedObject): KubeObject | undefined {
     return this.readPrevious?.(object);
+  }
+
+  public memo<T>(key: symbol, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   private pathIndex(): { paths: string[]; objects: SynthesizedObject[]; order: Map<SynthesizedObject, number> } {

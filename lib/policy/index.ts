@@ -12,7 +12,9 @@
  *   `evaluate` returns `Compliance.COMPLIANT`, `Compliance.NOT_APPLICABLE`, a {@link Violation}
  *   (`{ message, field?, construct?, object? }`), a message string, or a list of them (empty = compliant).
  *   The context ({@link RuleContext}) gives `environment`, `production`, `objectsOf(construct)`, `objects(kind)`
- *   (same environment) and `previous(object)` (the committed dist, for history rules). A rule that throws becomes
+ *   (same environment), `previous(object)` (the committed dist, for history rules) and `memo(key, compute)` (a fact
+ *   about the whole environment, computed once per evaluation for every subject: keeps a rule that needs a graph or
+ *   an index of the environment linear instead of quadratic). A rule that throws becomes
  *   a `DOP-POLICY-001` finding. Declare with `constructRule({...})` / `objectRule({...})` for type inference.
  * - **Ids**: `<PREFIX>-<AREA>-<NNN>` (`DOP-KAFKA-003`). `DOP-` is this project's; AREA is the domain (`K8S`, `KAFKA`,
  *   `PIPELINE`, `SECRETS`, `DBT`, `AIRFLOW`, `GOV`, `MON`, …); `DOP-POLICY-*` are the engine's own findings. Ids are

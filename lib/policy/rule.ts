@@ -117,6 +117,13 @@ export interface RuleContext {
    * lives only in Git (partitions only grow). Undefined in in-memory synthesis and for new objects.
    */
   previous(object: SynthesizedObject): KubeObject | undefined;
+  /**
+   * A value computed once per environment and evaluation, then shared by every rule and subject: for facts about the
+   * whole environment (an index, a graph) that a rule would otherwise recompute for each subject, making the
+   * evaluation quadratic in the tree's size. `key` identifies the fact: use a constant the rule's module owns
+   * (a `Symbol`), so that two packs never share a value by accident. The value must not depend on the subject.
+   */
+  memo<T>(key: symbol, compute: () => T): T;
 }
 
 /**

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { ClassifiedField, DatasetClassification, propagateClassification } from '../../../lib/graph/classification';
 import { DataFlowGraph } from '../../../lib/graph/graph';
 import { Environment } from '../../../lib/platform';
+import { RuleContext } from '../../../lib/policy/rule';
 import { IKafkaPrincipal } from '../../kafka/principal';
 import { ITopic } from '../../kafka/topic';
 import { DataClass } from '../classification';
@@ -74,12 +75,23 @@ export function analyzeGovernance(env: Environment): GovernanceAnalysis {
   return analysis;
 }
 
-/** The governance view of a topic's environment and the topic's PII, or undefined when the topic carries none. */
-export function piiTopicOf(topic: IConstruct): { readonly analysis: GovernanceAnalysis; readonly info: PiiTopic } | undefined {
-  const env = Environment.tryOf(topic);
+const ANALYSIS = Symbol('governance analysis');
+
+/**
+ * The governance view of the subject's environment and the topic's PII, or undefined when the topic carries none.
+ * The analysis (lineage graph, classification propagation, masking enforcement) and its topic index are computed
+ * once per policy evaluation of the environment (`context.memo`), not for every topic.
+ */
+export function piiTopicOf(topic: IConstruct, context: RuleContext): { readonly analysis: GovernanceAnalysis; readonly info: PiiTopic } | undefined {
+  const env = context.environment;
   if (!env) return undefined;
-  const analysis = analyzeGovernance(env);
-  const info = analysis.piiTopics.find((t) => t.topic === topic);
+  const { analysis, byTopic } = context.memo(ANALYSIS, () => {
+    const a = analyzeGovernance(env);
+    const index = new Map<unknown, PiiTopic>();
+    for (const t of a.piiTopics) if (!index.has(t.topic)) index.set(t.topic, t);
+    return { analysis: a, byTopic: index };
+  });
+  const info = byTopic.get(topic);
   return info ? { analysis, info } : undefined;
 }
 

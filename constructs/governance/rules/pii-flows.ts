@@ -14,8 +14,8 @@ export const piiFlows = constructRule({
   rationale: 'Reviewers and data protection officers need the full list of places personal data reaches, from the same pull request that changes it.',
   remediation: 'Informational: check that every place listed is intended.',
   appliesTo: isGovernedTopic,
-  evaluate(topic) {
-    const found = piiTopicOf(topic);
+  evaluate(topic, context) {
+    const found = piiTopicOf(topic, context);
     if (!found) return Compliance.NOT_APPLICABLE;
     const { analysis: a, info } = found;
     const name = (id: string) => a.graph.node(id)?.name ?? id;

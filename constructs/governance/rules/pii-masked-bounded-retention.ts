@@ -10,8 +10,8 @@ export const piiMaskedBoundedRetention = constructRule({
   rationale: 'Personal data may be kept only as long as needed (GDPR art. 5(1)(e)) and shown only to who needs it; a topic that keeps it forever, or hands it to every reader, breaks both.',
   remediation: "Cover each PII field with a MaskingPolicy, and give the topic an explicit time-bound retention (`config: { retention: '7d', cleanupPolicy: 'delete' }`); compacted topics keep the last value forever.",
   appliesTo: (c): c is Topic => c instanceof Topic,
-  evaluate(topic) {
-    const found = piiTopicOf(topic);
+  evaluate(topic, context) {
+    const found = piiTopicOf(topic, context);
     if (!found) return Compliance.NOT_APPLICABLE;
     const { analysis: a, info } = found;
     const out: Violation[] = [];

@@ -14,8 +14,8 @@ export const piiReadersMasked = constructRule({
   rationale: 'A reader that sees clear personal data without a recorded decision is a silent gap: copies in sinks, logs and warehouses outlive the topic and escape erasure requests.',
   remediation: 'Add a MaskingPolicy for the field on the topic (Kafka Connect sinks then get a masking transform automatically), add the reader to its `exempt` list when it needs clear values, or let the upstream app declare that it removes the field (Classification.declareHandling).',
   appliesTo: isGovernedTopic,
-  evaluate(topic) {
-    const found = piiTopicOf(topic);
+  evaluate(topic, context) {
+    const found = piiTopicOf(topic, context);
     if (!found) return Compliance.NOT_APPLICABLE;
     const { analysis: a, info } = found;
     const out: Violation[] = [];

@@ -5,6 +5,21 @@ import { consumerGroupsUnder } from '../../kafka/consumer-groups';
 import { ConsumerLagAlert } from '../../kafka/consumer-lag-alert';
 import { Pipeline } from '../pipeline';
 
+const ALERTED = Symbol('consumer groups with a lag alert');
+
+function groupKey(cluster: string, group: string): string {
+  return `${cluster}\0${group}`;
+}
+
+/** The consumer groups (cluster and group) some ConsumerLagAlert of the environment names: once per evaluation. */
+function alertedGroups(env: Environment): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const c of env.node.findAll()) {
+    if (c instanceof ConsumerLagAlert) for (const a of c.consumerGroups) out.add(groupKey(a.cluster.clusterName, a.group));
+  }
+  return out;
+}
+
 /**
  * DOP-MON-001 (recommended): in production, every consumer group a pipeline reads with has a lag alert
  * (`pipeline.alertOnLag()`, or a ConsumerLagAlert anywhere in the environment naming the group on its cluster).
@@ -20,11 +35,10 @@ export const consumerLagAlerted = constructRule({
     if (!context.production) return Compliance.NOT_APPLICABLE;
     const groups = consumerGroupsUnder(pipeline);
     if (groups.length === 0) return Compliance.NOT_APPLICABLE;
-    const env = Environment.of(pipeline);
-    const alerted = env.node.findAll().filter((c): c is ConsumerLagAlert => c instanceof ConsumerLagAlert).flatMap((a) => a.consumerGroups);
+    const alerted = context.memo(ALERTED, () => alertedGroups(Environment.of(pipeline)));
     const out: Violation[] = [];
     for (const g of groups) {
-      if (alerted.some((a) => a.group === g.group && a.cluster.clusterName === g.cluster.clusterName)) continue;
+      if (alerted.has(groupKey(g.cluster.clusterName, g.group))) continue;
       out.push({
         field: 'alertOnLag',
         message: `consumer group '${g.group}' (read by ${g.readers.map((r) => r.node.path).join(', ')}, topics ${g.topics.join(', ')}) of production pipeline ` +

@@ -148,6 +148,41 @@ describe('Policies.acknowledge', () => {
   });
 });
 
+describe('RuleContext.memo', () => {
+  it('computes a fact once per environment and evaluation, shared by every subject, and afresh in the next evaluation', () => {
+    const platform = new DataPlatform({ lineageReports: false });
+    const prod = new Environment(platform, 'prod', { labels: { team: 'a' } });
+    const dev = new Environment(platform, 'dev', { labels: { team: 'a' } });
+    [3, 4, 5].forEach((s, i) => new Widget(prod, `w${i}`, s));
+    [6, 1].forEach((s, i) => new Widget(dev, `w${i}`, s));
+    const TOTAL = Symbol('total widget size');
+    const computed: string[] = [];
+    // A rule comparing each widget with its environment's total: the total is computed once per environment.
+    const aboveAverage = constructRule({
+      id: 'TEST-WIDGET-002', level: RuleLevel.WARNING, description: 'Widgets are not below average', rationale: 'balance', remediation: 'grow it',
+      appliesTo: isWidget,
+      evaluate: (w, context) => {
+        const { total, count } = context.memo(TOTAL, () => {
+          computed.push(context.environment!.name);
+          const all = context.environment!.node.findAll().filter(isWidget);
+          return { total: all.reduce((n, x) => n + x.size, 0), count: all.length };
+        });
+        return w.size * count < total ? `size ${w.size} is below the average ${total / count}` : Compliance.COMPLIANT;
+      },
+    });
+    Policies.of(platform).add({ name: 'avg', rules: [aboveAverage] });
+    const report = evaluate(platform);
+    expect(computed.sort()).toEqual(['dev', 'prod']);
+    expect(report.findings.map((f) => [f.constructPath, f.message])).toEqual([
+      ['dev/w1', 'size 1 is below the average 3.5'],
+      ['prod/w0', 'size 3 is below the average 4'],
+    ]);
+    new Widget(prod, 'w3', 0);
+    expect(evaluate(platform).findings.map((f) => f.message)).toContain('size 0 is below the average 3');
+    expect(computed).toHaveLength(4);
+  });
+});
+
 describe('Policies.of', () => {
   it('is chosen on a platform or an environment only, and refuses the same pack twice', () => {
     const { platform, widgets } = platformWith([1]);
