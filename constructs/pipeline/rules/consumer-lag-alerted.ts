@@ -1,10 +1,11 @@
 import { Environment } from '../../../lib/platform';
 import { PolicyPack } from '../../../lib/policy/pack';
 import { Compliance, constructRule, RuleLevel, Violation } from '../../../lib/policy/rule';
-import { consumerGroupsUnder } from '../../kafka/consumer-groups';
+import { ConsumerGroupReads } from '../../kafka/consumer-groups';
 import { ConsumerLagAlert } from '../../kafka/consumer-lag-alert';
 import { Pipeline } from '../pipeline';
 
+const GROUP_READS = Symbol('consumer group reads');
 const ALERTED = Symbol('consumer groups with a lag alert');
 
 function groupKey(cluster: string, group: string): string {
@@ -33,7 +34,7 @@ export const consumerLagAlerted = constructRule({
   appliesTo: (c): c is Pipeline => c instanceof Pipeline,
   evaluate(pipeline, context) {
     if (!context.production) return Compliance.NOT_APPLICABLE;
-    const groups = consumerGroupsUnder(pipeline);
+    const groups = context.memo(GROUP_READS, () => ConsumerGroupReads.of(Environment.of(pipeline))).under(pipeline);
     if (groups.length === 0) return Compliance.NOT_APPLICABLE;
     const alerted = context.memo(ALERTED, () => alertedGroups(Environment.of(pipeline)));
     const out: Violation[] = [];
