@@ -85,7 +85,7 @@ export function checkPolicies(scope: DataPlatform | Environment, objects: readon
   const outdir = options.outdir;
   let owned: ReadonlySet<string> | undefined;
   const previous = outdir === undefined ? undefined : (o: SynthesizedObject): KubeObject | undefined =>
-    readPreviousObject(outdir, o.file, (owned ??= readOwnedFiles(outdir)));
+    readPreviousObject(outdir, o.file, (owned ??= readOwnedFiles(outdir)), o.object);
   const report = evaluatePolicies(scope, objects, { environments: options.environments, previous, root: repositoryRoot(outdir) });
   // Acknowledged findings of rules mapped to Checkov / kube-linter checks: those scanners' skip annotations, with the reason.
   applyScannerSkips(objects, report);
