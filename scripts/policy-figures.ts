@@ -5,9 +5,8 @@
  *   npx ts-node --transpile-only -P tsconfig.dev.json scripts/policy-figures.ts [topics=50000]
  */
 import * as path from 'node:path';
-import {
-  collectObjects, DataPlatform, Environment, evaluatePolicies, KafkaCluster, Pipeline, Policies, PolicyPacks, Topic,
-} from '../index';
+import { DataPlatform, Environment, evaluatePolicies, KafkaCluster, Pipeline, Policies, PolicyPacks, Topic } from '../index';
+import { collectObjects } from '../lib/synthesizer/collect';
 
 function time<T>(fn: () => T): [T, number] {
   const t = performance.now();
