@@ -157,6 +157,8 @@ class Evaluation {
     try {
       outcome = evaluate();
     } catch (e) {
+      // The output folder cannot be read (a damaged file): the user's to fix, whichever rule met it first.
+      if (e instanceof OutputFolderProblem) throw e.cause;
       const reason = e instanceof Error ? e.message : String(e);
       this.add(RULE_FAILED, ENGINE_PACK, context, construct, object, {
         message: `rule ${ruled.rule.id} (pack '${ruled.pack}') failed: ${reason}. Report it to the pack's authors; acknowledge DOP-POLICY-001 here to proceed meanwhile`,
@@ -303,7 +305,11 @@ class Context implements RuleContext {
   }
 
   public previous(object: SynthesizedObject): KubeObject | undefined {
-    return this.readPrevious?.(object);
+    try {
+      return this.readPrevious?.(object);
+    } catch (e) {
+      throw new OutputFolderProblem(e);
+    }
   }
 
   public memo<T>(key: symbol, compute: () => T): T {
@@ -347,4 +353,9 @@ function objectOf(o: SynthesizedObject): FindingObject {
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** A failure of the engine's own service (reading the committed dist) met inside a rule: not the rule's fault. */
+class OutputFolderProblem {
+  constructor(public readonly cause: unknown) {}
 }

@@ -201,7 +201,7 @@ describe('synth errors', () => {
   it('refuse a plaintext Secret, naming the construct and the rule', () => {
     const run = runSynth([], tempRepo('secret'));
     expect(run.code).toBe(ExitCode.INPUT_ERROR);
-    expect(run.stderr).toMatch(/^error prod\/db-password: Secret 'db-password' carries plaintext values in 'stringData'; .* \[no-plaintext-secret\]\n$/);
+    expect(run.stderr).toMatch(/^error prod\/db-password: Secret 'db-password' carries plaintext values in 'stringData'; .* \[DOP-SECRETS-001\]\n$/);
   });
 
   it('name the app file when the app itself throws while loading', () => {
