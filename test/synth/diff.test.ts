@@ -112,8 +112,8 @@ describe('synth diff', () => {
     const run = runSynth(['diff', '--env', 'dev'], repo);
     expect(run.stdout.split('\n')).toEqual([
       'dist compared with HEAD: 3 object(s) change, 1 destructive',
-      ...CHANGES.slice(1, 4),
-      ...CHANGES.slice(7, 11),
+      ...CHANGES.slice(1, 3), // dev's removed topic and its reason
+      ...CHANGES.slice(5, 9), // dev's changed topic and ConfigMap
       '',
     ]);
   });
