@@ -17,10 +17,9 @@ const vault = { name: 'vault', kind: 'ClusterSecretStore' } as const;
 for (const name of ['staging', 'prod']) {
   // One Kubernetes cluster per environment, each with its own Strimzi 'transactions' cluster.
   const env = new Environment(platform, name, { namespace: 'transactions', cluster: name });
-  if (env.production) {
-    // Production is regulated: the recommended pack's errors fail synth; every exception below carries its reason.
-    Policies.of(env).add(PolicyPacks.recommended());
-  }
+  // The recommended pack in both environments (its production rules, such as image digests, judge prod only): its errors
+  // fail synth; every exception below carries its reason.
+  Policies.of(env).add(PolicyPacks.recommended());
   const cluster = KafkaCluster.fromStrimzi(env, 'kafka', {
     name: 'transactions', namespace: 'kafka', bootstrapServers: 'transactions-kafka-bootstrap.kafka:9093',
     brokers: env.production ? 3 : 1,
@@ -84,10 +83,8 @@ for (const name of ['staging', 'prod']) {
   });
 
   // The classification follows the data through fraud-score to its output, but the score schema has no card number.
-  if (env.production) {
-    Policies.acknowledge(scores, 'DOP-GOV-002',
-      'fraud-score writes only authorisationId, score and model (schema cards.fraud-scores.v1-value, FULL_TRANSITIVE): the card number never reaches this topic');
-  }
+  Policies.acknowledge(scores, 'DOP-GOV-002',
+    'fraud-score writes only authorisationId, score and model (schema cards.fraud-scores.v1-value, FULL_TRANSITIVE): the card number never reaches this topic');
 
   // Lag pages on-call through PagerDuty in prod (Slack elsewhere). The routing key stays in Vault.
   const alerting = Secrets.fromExternal(payments, 'alerting', {
@@ -114,15 +111,15 @@ for (const name of ['staging', 'prod']) {
     apiServerIngress: [{ peer: NetworkPeer.namespace('ingress-nginx'), ports: [NetworkPort.tcp(8080)] }],
   });
   if (env.production) {
-    // The two acknowledgements of the regulated environment, each with its reason (they show in policy.json and SARIF).
+    // The acknowledgements of the regulated environment, each with its reason (they show in policy.json and SARIF).
     Policies.acknowledge(airflow, 'DOP-K8S-006',
       'apache/airflow and git-sync are mirrored into the PCI registry, which admits only signed, immutable tags (CHG-1182)');
     for (const schema of [authorisationsSchema, scoresSchema]) {
       Policies.acknowledge(schema, 'DOP-K8S-006', 'the schema registration Job runs the mirrored, immutable curl image once per change (CHG-1182)');
     }
-    Policies.acknowledge(airflow.node.findChild('Scheduler'), 'DOP-K8S-002',
-      'KubernetesExecutor: the scheduler launches the end-of-day task pods through the Kubernetes API, so it mounts its service-account token');
   }
+  Policies.acknowledge(airflow.node.findChild('Scheduler'), 'DOP-K8S-002',
+    'KubernetesExecutor: the scheduler launches the end-of-day task pods through the Kubernetes API, so it mounts its service-account token');
 }
 
 // Argo CD delivers both environments.

@@ -37,12 +37,12 @@ describe('examples/finance-transactions', () => {
     expect(staging.spec.receivers.flatMap((r: any) => r.pagerdutyConfigs ?? [])).toEqual([]);
   });
 
-  it('passes the recommended pack in prod: no unacknowledged error, and every acknowledgement has its reason', () => {
+  it('passes the recommended pack in staging and prod: no unacknowledged error, and every acknowledgement has its reason', () => {
     const policy = dist.policy();
     expect([policy.summary.errors, policy.summary.warnings]).toEqual([0, 0]);
     const errors = policy.findings.filter((f) => f.level === 'error');
     expect(errors.filter((f) => !f.acknowledged)).toEqual([]);
-    expect([...new Set(errors.map((f) => `${f.environment}:${f.ruleId}`))].sort()).toEqual(['prod:DOP-GOV-002', 'prod:DOP-K8S-002', 'prod:DOP-K8S-006']);
+    expect([...new Set(errors.map((f) => `${f.environment}:${f.ruleId}`))].sort()).toEqual(['prod:DOP-GOV-002', 'prod:DOP-K8S-002', 'prod:DOP-K8S-006', 'staging:DOP-GOV-002', 'staging:DOP-K8S-002']);
     for (const f of errors) expect(f.acknowledged!.reason.length).toBeGreaterThan(30);
   });
 
