@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-/** What the synthesizer last wrote to a file: size, mtime (whole ms), inode, and the SHA-1 of the content. */
+/** What the synthesizer last wrote to a file: size, mtime (to the nearest ms: tools that restore an mtime through a float or a Date land within a fraction of it), inode, and the SHA-1 of the content. */
 type FileState = [size: number, mtimeMs: number, ino: number, sha1: string];
 
 const VERSION = 1;
@@ -43,7 +43,7 @@ export class FileStates {
     if (state) {
       const st = fs.statSync(abs, { throwIfNoEntry: false });
       if (!st) return false;
-      if (st.size === state[0] && Math.trunc(st.mtimeMs) === state[1] && st.ino === state[2]) {
+      if (st.size === state[0] && Math.round(st.mtimeMs) === state[1] && st.ino === state[2]) {
         const same = sha1(content) === state[3];
         if (same) this.next.set(rel, state);
         return same;
@@ -85,7 +85,7 @@ export class FileStates {
   }
 
   private record(rel: string, st: fs.Stats, content: string): void {
-    this.next.set(rel, [st.size, Math.trunc(st.mtimeMs), st.ino, sha1(content)]);
+    this.next.set(rel, [st.size, Math.round(st.mtimeMs), st.ino, sha1(content)]);
   }
 }
 
