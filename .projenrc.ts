@@ -35,6 +35,9 @@ const project = new javascript.NodeProject({
     // ts-node's fast transpiler: apps load in ~1.5 s instead of ~5 s. The WebAssembly build, because @swc/core's
     // per-platform optional packages cannot all be locked where a registry serves only some platforms (npm ci fails).
     '@swc/wasm@^1.16.18',
+    // Stack traces of cached transpiled app files point into their TypeScript (the source-map support ts-node itself
+    // uses; the loader skips ts-node entirely when nothing changed, so it installs this on its own).
+    '@cspotcode/source-map-support@^0.8.1',
     // CLI parsing (commander 15 needs Node 22; 14 is the Node 20 line).
     'commander@^14.0.3',
     // Terminal colors that respect NO_COLOR / non-TTY, 7 kB, no dependencies.

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { cacheDirNear } from '../cache-dir';
 
 /** What the synthesizer last wrote to a file: size, mtime (to the nearest ms: tools that restore an mtime through a float or a Date land within a fraction of it), inode, and the SHA-1 of the content. */
 type FileState = [size: number, mtimeMs: number, ino: number, sha1: string];
@@ -96,10 +97,6 @@ function sha1(content: string): string {
 /** `node_modules/.cache/cdk8s-dataops/<hash of the folder>.json` of the nearest folder above `outdir` with a node_modules. */
 function cacheFileOf(outdir: string): string | undefined {
   const abs = path.resolve(outdir);
-  for (let dir = path.dirname(abs); ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'node_modules'))) {
-      return path.join(dir, 'node_modules', '.cache', 'cdk8s-dataops', `${sha1(abs).replace(/[/+=]/g, '').slice(0, 16)}.json`);
-    }
-    if (path.dirname(dir) === dir) return undefined;
-  }
+  const dir = cacheDirNear(path.dirname(abs));
+  return dir && path.join(dir, `${sha1(abs).replace(/[/+=]/g, '').slice(0, 16)}.json`);
 }

@@ -105,8 +105,38 @@ describe('the packed package, installed next to TypeScript 7', () => {
     expect(bad.stdout).toContain("Type 'string' is not assignable to type 'number'");
   });
 
+  it('a run with unchanged app files loads no transpiler (ts-node, TypeScript, swc): cached, with stack traces still in the .ts', () => {
+    fs.writeFileSync(path.join(project, 'main.ts'), readmeBlock('Use it in your own repository', '`main.ts`:', 'ts'));
+    // Refuses to load the transpiler's pieces, so a run that needs them fails.
+    fs.writeFileSync(path.join(project, 'no-transpiler.js'), [
+      "const Module = require('node:module');",
+      'const load = Module._load;',
+      'Module._load = function (request, ...rest) {',
+      "  if (/^(ts-node|typescript|@swc\\/wasm)([\\/]|$)/.test(request)) throw new Error(`the transpiler was loaded (${request})`);",
+      '  return load.call(this, request, ...rest);',
+      '};',
+    ].join('\n'));
+    const noTranspiler = { NODE_OPTIONS: `--require ${path.join(project, 'no-transpiler.js')}` };
+    fs.rmSync(path.join(project, 'node_modules/.cache/cdk8s-dataops/ts'), { recursive: true, force: true });
+    const first = run('npx', ['--no-install', 'synth'], project, noTranspiler);
+    expect(first.code).toBe(2); // the refusal is real: with nothing cached, the run needs the transpiler
+    expect(first.stderr).toContain('the transpiler was loaded');
+    expect(run('npx', ['--no-install', 'synth'], project).code).toBe(0); // fills the cache
+    const warm = run('npx', ['--no-install', 'synth', '--check'], project, noTranspiler);
+    expect([warm.code, warm.stderr]).toEqual([0, '']);
+    // An error thrown by the app still points at its line in main.ts (source maps of cached files).
+    fs.appendFileSync(path.join(project, 'main.ts'), "\nfunction fail(): never { throw new Error('boom'); }\nfail();\n");
+    expect(run('npx', ['--no-install', 'synth'], project).code).toBe(2); // transpiled once, cached
+    const line = fs.readFileSync(path.join(project, 'main.ts'), 'utf8').split('\n').findIndex((l) => l.includes("throw new Error('boom')")) + 1;
+    const failed = run('npx', ['--no-install', 'synth', '--verbose'], project, noTranspiler);
+    expect(failed.code).toBe(2);
+    expect(failed.stderr).toContain(`main.ts:${line}:`);
+  });
+
   it('says what to do (exit 2) when the loader itself cannot start', () => {
     fs.writeFileSync(path.join(project, 'main.ts'), readmeBlock('Use it in your own repository', '`main.ts`:', 'ts'));
+    // Nothing cached: the app has to be transpiled (a run with cached output would not load the damaged piece at all).
+    fs.rmSync(path.join(project, 'node_modules/.cache/cdk8s-dataops/ts'), { recursive: true, force: true });
     // A broken installation: the package's own swc cannot be loaded.
     fs.writeFileSync(path.join(project, 'break-swc.js'), [
       "const Module = require('node:module');",
