@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { z } from 'zod';
 import { closestMatch } from './did-you-mean';
 import { AggregateDataOpsError, ValidationError } from './errors';
-import { recordCreationSite } from './policy/source';
+import { hasCreationSite, recordCreationSite } from './policy/source';
 
 /**
  * Props validation for constructs.
@@ -66,7 +66,9 @@ export function instanceOf<T>(cls: { readonly prototype: T }, name: string): z.Z
  * (at any depth) are errors with the closest known key suggested.
  */
 export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S, props: unknown): z.output<S> {
-  recordCreationSite(scope); // where the user created the construct, for policy findings (SARIF)
+  // Where the user created the construct, for policy findings (SARIF): its constructor validates first; the
+  // validations of later method calls (addAcl, ...) do not move it.
+  if (!hasCreationSite(scope)) recordCreationSite(scope);
   const result = schema.safeParse(props);
   const unknown: UnknownKey[] = [];
   findUnknownKeys(schema, props, [], unknown);

@@ -58,6 +58,9 @@ const propsSchema = strictPropsSchema<KafkaUserProps>()({
   removalPolicy: z.enum(RemovalPolicy).optional(),
 });
 
+/** `addAcl`'s argument (built once: a zod schema compiles itself on first use, which costs per instance). */
+const addAclSchema = z.object({ acl: aclRuleSchema });
+
 const AUTHENTICATION_TYPES = {
   'scram-sha-512': KafkaUserSpecAuthenticationType.SCRAM_HYPHEN_SHA_HYPHEN_512,
   'tls': KafkaUserSpecAuthenticationType.TLS,
@@ -121,7 +124,7 @@ export class KafkaUser extends Construct implements IKafkaPrincipal {
    * Allowing on `*` needs `allowWildcard: true`.
    */
   public addAcl(rule: AclRule): void {
-    const { acl } = validateProps(this, z.object({ acl: aclRuleSchema }), { acl: rule });
+    const { acl } = validateProps(this, addAclSchema, { acl: rule });
     this.acls.push(normalizeAcl(acl));
   }
 }
