@@ -69,6 +69,9 @@ export interface IGraphGroup {
   readonly graphGroup: GraphGroup;
 }
 
+/** `localeCompare` (the default locale's order, which the reports are sorted in), many times faster per call. */
+const compare = new Intl.Collator().compare;
+
 function isContributor(c: unknown): c is IGraphContributor {
   return typeof (c as IGraphContributor).addToGraph === 'function';
 }
@@ -101,8 +104,10 @@ export class DataFlowGraph {
   private readonly edgeList: GraphEdge[] = [];
   private readonly groupMap = new Map<string, GraphGroup>();
   private readonly annotations = new Map<string, GraphAnnotation[]>();
-  /** Sorted edges and their index by end, built once after the last change (readersOf/writersOf run per node). */
-  private sorted?: { readonly edges: GraphEdge[]; readonly from: Map<string, string[]>; readonly to: Map<string, string[]> };
+  /** Sorted nodes and edges and the edges' index by end, built once after the last change (readersOf/writersOf run per node). */
+  private sorted?: {
+    readonly nodes: GraphNode[]; readonly edges: GraphEdge[]; readonly from: Map<string, string[]>; readonly to: Map<string, string[]>;
+  };
 
   constructor(public readonly environment: string) {}
 
@@ -140,7 +145,7 @@ export class DataFlowGraph {
 
   /** Nodes sorted by id. */
   public get nodes(): GraphNode[] {
-    return [...this.nodeMap.values()].map((n) => this.annotated(n)).sort((a, b) => a.id.localeCompare(b.id));
+    return [...this.index().nodes];
   }
 
   /** Edges whose ends both exist, sorted. */
@@ -150,7 +155,7 @@ export class DataFlowGraph {
 
   /** Groups sorted by name. */
   public get groups(): GraphGroup[] {
-    return [...this.groupMap.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.groupMap.values()].sort((a, b) => compare(a.name, b.name));
   }
 
   /** A node by id. */
@@ -192,14 +197,15 @@ export class DataFlowGraph {
   private index(): NonNullable<DataFlowGraph['sorted']> {
     if (!this.sorted) {
       const edges = this.edgeList.filter((e) => this.nodeMap.has(e.from) && this.nodeMap.has(e.to))
-        .sort((a, b) => a.from.localeCompare(b.from) || a.to.localeCompare(b.to));
+        .sort((a, b) => compare(a.from, b.from) || compare(a.to, b.to));
       const from = new Map<string, string[]>();
       const to = new Map<string, string[]>();
       for (const e of edges) {
         (from.get(e.from) ?? from.set(e.from, []).get(e.from)!).push(e.to);
         (to.get(e.to) ?? to.set(e.to, []).get(e.to)!).push(e.from);
       }
-      this.sorted = { edges, from, to };
+      const nodes = [...this.nodeMap.values()].map((n) => this.annotated(n)).sort((a, b) => compare(a.id, b.id));
+      this.sorted = { nodes, edges, from, to };
     }
     return this.sorted;
   }
