@@ -61,6 +61,17 @@ export class FileStates {
     return true;
   }
 
+  /**
+   * Whether the recorded state alone proves that `rel` holds exactly `content` (its size, mtime and inode are as
+   * recorded and the recorded hash is the content's). False means only "cannot tell without reading it".
+   */
+  public provesHolds(rel: string, content: string): boolean {
+    const state = this.entries.get(rel);
+    if (!state) return false;
+    const st = fs.statSync(path.join(this.outdir, rel), { throwIfNoEntry: false });
+    return st !== undefined && st.size === state[0] && Math.round(st.mtimeMs) === state[1] && st.ino === state[2] && sha1(content) === state[3];
+  }
+
   /** Writes `content` to `abs` (the file `rel` will be once the folder is in place) and records its state. */
   public write(rel: string, abs: string, content: string): void {
     const fd = fs.openSync(abs, 'w');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { IConstruct } from 'constructs';
 import { DataOpsError } from '../errors';
+import { FileStates } from './file-states';
 import { manifestPath } from './layout';
 import { KubeObject } from './manifest';
 import { unshardedPath } from './shards';
@@ -49,11 +50,18 @@ export class PreviousOutput {
  * @internal The object the synthesizer previously wrote to `file` (relative to `outdir`). Undefined when there is
  * none, or the file is not one the synthesizer wrote (a hand-made file in its place is refused later, by the writer),
  * or it holds no Kubernetes object. A file of ours that is not valid YAML is an error that says how to restore it.
- * Give `current` (the object synthesized now for the same file) to skip parsing when the file is its rendering.
+ * Give `current` (the object synthesized now for the same file) to skip parsing when the file is its rendering, and the
+ * output folder's file states to skip reading it when they prove that.
  */
-export function readPreviousObject(outdir: string, file: string, owned: ReadonlySet<string>, current?: KubeObject): KubeObject | undefined {
+export function readPreviousObject(
+  outdir: string, file: string, owned: ReadonlySet<string>, current?: KubeObject, states?: FileStates,
+): KubeObject | undefined {
   const previous = owned.has(file) ? file : shardedFiles(owned).get(file);
   if (previous === undefined) return undefined;
+  // Nothing changed (the common case): the file is the rendering of the current object, which is then the previous one
+  // too. Rendering is many times cheaper than parsing, and the file states (when given) tell it without reading.
+  const rendered = current === undefined ? undefined : toYaml(current);
+  if (rendered !== undefined && states?.provesHolds(previous, rendered)) return current;
   const abs = path.join(outdir, previous);
   let text: string;
   try {
@@ -61,9 +69,7 @@ export function readPreviousObject(outdir: string, file: string, owned: Readonly
   } catch {
     return undefined;
   }
-  // Nothing changed (the common case): the file is the rendering of the current object, which is then the previous one
-  // too; rendering is many times cheaper than parsing.
-  if (current !== undefined && text === toYaml(current)) return current;
+  if (text === rendered) return current;
   let doc: unknown;
   try {
     doc = parseYamlDocuments(text, file)[0];

@@ -12,6 +12,7 @@ import { objectRule, RuleLevel } from '../policy/rule';
 import { renderPolicySarif } from '../policy/sarif-report';
 import { applyScannerSkips } from '../policy/scanner-skips';
 import { KubeObject, SynthesizedObject } from './manifest';
+import { FileStates } from './file-states';
 import { readPreviousObject } from './previous';
 import { readOwnedFiles } from './writer';
 
@@ -84,8 +85,9 @@ export function checkPolicies(scope: DataPlatform | Environment, objects: readon
   ensureOutputPack(scope);
   const outdir = options.outdir;
   let owned: ReadonlySet<string> | undefined;
+  let states: FileStates | undefined;
   const previous = outdir === undefined ? undefined : (o: SynthesizedObject): KubeObject | undefined =>
-    readPreviousObject(outdir, o.file, (owned ??= readOwnedFiles(outdir)), o.object);
+    readPreviousObject(outdir, o.file, (owned ??= readOwnedFiles(outdir)), o.object, (states ??= FileStates.load(outdir)));
   const report = evaluatePolicies(scope, objects, { environments: options.environments, previous, root: repositoryRoot(outdir) });
   // Acknowledged findings of rules mapped to Checkov / kube-linter checks: those scanners' skip annotations, with the reason.
   applyScannerSkips(objects, report);

@@ -1,7 +1,9 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ApiObject, Lazy } from 'cdk8s';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DataPlatform, Environment, KubeObject, synthesizePlatform } from 'cdk8s-dataops';
+import { FileStates } from '../../../lib/synthesizer/file-states';
 import { PreviousOutput } from '../../../lib/synthesizer/previous';
 import { synthesize } from 'cdk8s-dataops/testing';
 import { cleanUp, tempDir } from '../../fixtures/repo';
@@ -66,5 +68,27 @@ describe('readPreviousObject', () => {
     expect(previous).not.toBe(current);
     expect(previous).toEqual(current);
     expect(readPreviousObject(outdir, file, new Set(), current)).toBeUndefined();
+  });
+});
+
+describe('readPreviousObject with the output folder file states', () => {
+  it('does not read a file its recorded state proves unchanged, and reads one it cannot vouch for', () => {
+    const project = tempDir();
+    fs.mkdirSync(path.join(project, 'node_modules')); // where the file states are kept
+    const outdir = path.join(project, 'dist');
+    const current: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'payments' }, data: { v: '1' } };
+    const file = 'manifests/prod/payments/configmap.a.yaml';
+    writeOutput(outdir, new Map([[file, toYaml(current)]]));
+    // Same size and inode, mtime put back: only a read could tell the bytes differ; the states vouch for the file.
+    const abs = path.join(outdir, file);
+    const st = fs.statSync(abs);
+    fs.writeFileSync(abs, toYaml({ ...current, data: { v: '9' } }));
+    fs.utimesSync(abs, st.atime, st.mtime);
+    const owned = readOwnedFiles(outdir);
+    expect(readPreviousObject(outdir, file, owned, current, FileStates.load(outdir))).toBe(current);
+    // without the states (or once the mtime moves) the file is read, and what it holds is returned
+    expect(readPreviousObject(outdir, file, owned, current)).toEqual({ ...current, data: { v: '9' } });
+    fs.utimesSync(abs, st.atime, new Date(st.mtimeMs + 5000));
+    expect(readPreviousObject(outdir, file, owned, current, FileStates.load(outdir))).toEqual({ ...current, data: { v: '9' } });
   });
 });
