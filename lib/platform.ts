@@ -206,26 +206,27 @@ const COLLISIONS_SHOWN = 5;
  * cluster-scoped kinds) and same name: one message, a paragraph per pair of environments, naming both constructs.
  */
 function environmentCollisions(environments: readonly Environment[]): string[] {
-  const seen = new Map<string, { env: Environment; path: string }>();
+  if (environments.length < 2) return [];
+  const seen = new Map<string, { env: Environment; object: ApiObject }>();
   const byPair = new Map<string, { a: Environment; b: Environment; lines: string[] }>();
+  const pathOf = (o: ApiObject) => o.node.path.replace(/\/(Resource|Default)$/, '');
   for (const env of environments) {
     const own = new Set<string>(); // collisions inside one environment are the synthesizer's (same file)
     for (const o of env.node.findAll()) {
       if (!(o instanceof ApiObject)) continue;
       const namespace = isClusterScoped(apiGroupOf(o.apiVersion), o.kind) ? undefined : o.metadata.namespace;
-      const key = JSON.stringify([env.cluster ?? '', apiGroupOf(o.apiVersion), o.kind, namespace ?? '', o.name]);
+      const key = `${env.cluster ?? ''}\u0000${apiGroupOf(o.apiVersion)}\u0000${o.kind}\u0000${namespace ?? ''}\u0000${o.name}`;
       if (own.has(key)) continue;
       own.add(key);
-      const path = o.node.path.replace(/\/(Resource|Default)$/, '');
       const first = seen.get(key);
       if (!first) {
-        seen.set(key, { env, path });
+        seen.set(key, { env, object: o });
         continue;
       }
       const pair = `${first.env.name}\u0000${env.name}`;
       const entry = byPair.get(pair) ?? { a: first.env, b: env, lines: [] };
       byPair.set(pair, entry);
-      entry.lines.push(`${o.kind} '${o.name}'${namespace ? ` in namespace '${namespace}'` : ''}: ${first.path} and ${path}`);
+      entry.lines.push(`${o.kind} '${o.name}'${namespace ? ` in namespace '${namespace}'` : ''}: ${pathOf(first.object)} and ${pathOf(o)}`);
     }
   }
   if (byPair.size === 0) return [];
