@@ -8,7 +8,8 @@
  *   ours     `synth` into an empty dist                      rerun   `synth` again, nothing changed
  *   check    `synth --check` on the up-to-date dist           raw     `yaml.stringify` + one writeFileSync per object
  *   cdk8s    plain cdk8s: the objects as ApiObjects of one Chart, `App.synth()` with YamlOutputType.FILE_PER_RESOURCE
- *   cold     `synth` of the repository example (examples/data-platform, ~125 objects) into an empty dist
+ *   cold     `synth` of the repository example (examples/data-platform, ~150 files) into an empty dist; the first run
+ *            has nothing cached (it transpiles the app) and is reported on its own
  *
  * Each is a whole process (node start, module loading, the app, the writes); wall time and peak RSS (the child's
  * own `process.resourceUsage().maxRSS`) are recorded. Measurements run in rounds (each round runs each once), so
@@ -135,16 +136,24 @@ function main() {
   const results = { date: started.toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, version, loadBefore: os.loadavg(), sizes: [] };
 
   if (want('cold')) {
+    // The first run has nothing cached (the app's transpiled files, node_modules/.cache/cdk8s-dataops/ts): it loads
+    // ts-node, TypeScript and swc. The later ones are what a user waits for on every run after that.
     const small = path.join(project, 'small');
+    fs.rmSync(path.join(project, 'node_modules', '.cache', 'cdk8s-dataops'), { recursive: true, force: true });
     const samples = [];
-    for (let i = 0; i < Math.max(5, runs); i++) {
+    for (let i = 0; i < Math.max(5, runs) + 1; i++) {
       fs.rmSync(path.join(small, 'dist'), { recursive: true, force: true });
       samples.push(measure([synthJs], small, {}, 'cold'));
     }
-    const objects = Number(/(\d+) written/.exec(samples[0].stdout)?.[1] ?? NaN);
-    results.cold = { files: objects, ms: stats(samples.map((s) => s.ms)), cpu: stats(samples.map((s) => s.cpu)), rss: stats(samples.map((s) => s.rss)) };
-    log(`\nsmall app cold synth (${objects} files): median ${fmtMs(results.cold.ms.median)} (${fmtMs(results.cold.ms.min)}–${fmtMs(results.cold.ms.max)}), ` +
-      `CPU ${fmtMs(results.cold.cpu.median)}, peak RSS ${fmtMb(results.cold.rss.median)}`);
+    const [first, ...warm] = samples;
+    const objects = Number(/(\d+) written/.exec(first.stdout)?.[1] ?? NaN);
+    results.cold = {
+      files: objects, ms: stats(warm.map((s) => s.ms)), cpu: stats(warm.map((s) => s.cpu)), rss: stats(warm.map((s) => s.rss)),
+      first: { ms: first.ms, cpu: first.cpu, rss: first.rss },
+    };
+    log(`\nsmall app cold synth (${objects} files, empty dist): median ${fmtMs(results.cold.ms.median)} (${fmtMs(results.cold.ms.min)}–${fmtMs(results.cold.ms.max)}), ` +
+      `CPU ${fmtMs(results.cold.cpu.median)}, peak RSS ${fmtMb(results.cold.rss.median)}; ` +
+      `the very first run (nothing cached, transpiles the app) ${fmtMs(first.ms)}, CPU ${fmtMs(first.cpu)}, peak RSS ${fmtMb(first.rss)}`);
   }
 
   for (const topics of sizes) {
@@ -231,7 +240,10 @@ function printSummary(results) {
       rows.push([`${largest.topics}/${ten.topics} topics time`, m.ours.ms.median / ten.measurements.ours.ms.median, '≤ 5.5']);
     }
   }
-  if (results.cold) rows.push(['small app cold (s)', results.cold.ms.median / 1000, '≤ 0.8']);
+  if (results.cold) {
+    rows.push(['small app cold (s)', results.cold.ms.median / 1000, '≤ 0.8']);
+    rows.push(['small app, very first run (s)', results.cold.first.ms / 1000, '(no target)']);
+  }
   log('\ntargets (one run, ratios of medians):');
   for (const [what, value, target] of rows) log(`  ${what.padEnd(38)} ${value === undefined ? '-'.padStart(8) : value.toFixed(2).padStart(8)}   target ${target}`);
   log(`load average before ${results.loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${results.loadAfter.map((l) => l.toFixed(2)).join(' ')}`);
