@@ -12,8 +12,11 @@ const SITE = Symbol.for('cdk8s-dataops.creation-site');
 const LIBRARY_ROOT = path.resolve(__dirname, '..', '..');
 const LIBRARY_DIRS = ['lib', 'constructs', 'ops', 'synth'].map((d) => path.join(LIBRARY_ROOT, d) + path.sep);
 
-/** Frames captured per construct. */
-const STACK_FRAMES = 12;
+/**
+ * Frames captured per construct: the user's frame is within a few library frames of the constructor (validateProps,
+ * the L2, the L2s that create it); when it is deeper, findings take the site of the nearest ancestor that has one.
+ */
+const STACK_FRAMES = 8;
 
 /** A place in a file (absolute path). */
 export interface CreationSite {
@@ -26,8 +29,7 @@ export interface CreationSite {
 export function recordCreationSite(scope: IConstruct): void {
   const holder = {} as { stack?: string };
   const limit = Error.stackTraceLimit;
-  // Capturing costs in proportion to the frames taken (a third of the app's run at 50,000 topics with 30); the user's
-  // frame is within a few library frames of the constructor (validateProps, the L2 and the L2s that create it).
+  // Capturing costs in proportion to the frames taken (with 30, a third of the app's run at 50,000 topics).
   Error.stackTraceLimit = STACK_FRAMES;
   Error.captureStackTrace(holder, recordCreationSite);
   Error.stackTraceLimit = limit;
