@@ -128,7 +128,8 @@ export async function waitForLeaders(live: LiveKafka, topics: readonly string[],
       if (!isTransient(e) || Date.now() > deadline) throw e;
     }
     await new Promise((r) => setTimeout(r, delay));
-    delay = Math.min(delay * 2, 1_000);
+    // A cheap request (the waited-for topics only): poll often rather than oversleep the moment they appear.
+    delay = Math.min(delay * 2, 250);
   }
 }
 

@@ -86,7 +86,7 @@ async function planWith(live: LiveKafka, desired: DesiredState, options: PlanLiv
 }
 
 /** The steps of apply, in order. */
-export type KafkaApplyStep = 'create-topics' | 'create-partitions' | 'alter-configs' | 'create-acls' | 'delete-acls' | 'delete-topics' | 'verify' | 'record-state';
+export type KafkaApplyStep = 'create-partitions' | 'alter-configs' | 'create-topics' | 'create-acls' | 'delete-acls' | 'delete-topics' | 'verify' | 'record-state';
 
 /** Progress of apply (for a progress display, logs, or tests that interrupt apply at a precise point). */
 export interface KafkaApplyEvent {
@@ -106,10 +106,18 @@ export interface ApplyLiveOptions extends PlanLiveOptions {
   readonly batchSize?: number;
   /**
    * Partitions per CreateTopics / CreatePartitions request. A KRaft controller rejects a request that creates more
-   * than 10,000 partition records at once (KAFKA-17870); a topic with more partitions than this goes alone.
+   * than 10,000 partitions at once (KAFKA-17870, and KAFKA-19673 for CreatePartitions); a topic with more partitions
+   * than this goes alone.
    * @default 5000
    */
   readonly partitionsPerRequest?: number;
+  /**
+   * Metadata records per CreateTopics request: a topic is one TopicRecord, one PartitionRecord per partition and one
+   * ConfigRecord per config entry, and a KRaft controller refuses a request whose records do not fit in one atomic
+   * batch of 10,000 (KAFKA-14996), whatever its partition count. A topic above this goes alone.
+   * @default 5000
+   */
+  readonly recordsPerRequest?: number;
   /** Called (and awaited) on every step boundary and batch. */
   readonly onEvent?: (event: KafkaApplyEvent) => void | Promise<void>;
   /** How long to wait for the changes to become visible on the cluster. @default 30000 */
@@ -148,16 +156,21 @@ export class KafkaApplyError extends DataOpsError {
   }
 }
 
-/** Plans and executes: creates, partition increases, config changes, ACL changes, prunes; then verifies and records. */
+/**
+ * Plans and executes: partition increases and config changes of existing topics, creates, ACL changes, prunes;
+ * then verifies and records. Existing topics are changed before new ones are created: a KRaft broker applies
+ * metadata in order, and materializing new topics (a log per partition) keeps it busy for seconds, so a config
+ * change sent after the creates would become visible (and verifiable) only once every new log exists.
+ */
 export async function applyLive(live: LiveKafka, desired: DesiredState, options: ApplyLiveOptions = {}): Promise<KafkaApplyResult> {
   const started = performance.now();
   const requestsBefore = live.requests.snapshot();
   const planned = options.planned ?? await planLive(live, desired, options);
   const run = new ApplyRun(live, desired, planned, options);
   try {
-    await run.createTopics();
     await run.createPartitions();
     await run.alterConfigs();
+    await run.createTopics();
     await run.createAcls();
     await run.deleteAcls();
     await run.deleteTopics();
@@ -174,11 +187,12 @@ const REQUEST_TIMEOUT_MS = 60_000;
 
 /** One execution of a plan: one method per step, in the order {@link applyLive} calls them. */
 class ApplyRun {
-  public step: KafkaApplyStep = 'create-topics';
+  public step: KafkaApplyStep = 'create-partitions';
   public readonly done = { topicsCreated: 0, partitionsIncreased: 0, configsAltered: 0, aclsCreated: 0, aclsDeleted: 0, topicsDeleted: 0, stateRecordsWritten: 0 };
   private readonly plan: KafkaPlan;
   private readonly batchSize: number;
   private readonly partitionsPerRequest: number;
+  private readonly recordsPerRequest: number;
   /** The state as recorded so far in this run (records are written as soon as what they describe has happened). */
   private readonly topicRecords: Map<string, TopicRecord>;
   /** Bindings this run created ({@link aclKey} form): recorded as created, not adopted. */
@@ -190,12 +204,17 @@ class ApplyRun {
     this.plan = planned.plan;
     this.batchSize = Math.max(1, options.batchSize ?? 500);
     this.partitionsPerRequest = Math.max(1, options.partitionsPerRequest ?? 5_000);
+    this.recordsPerRequest = Math.max(1, options.recordsPerRequest ?? 5_000);
     this.topicRecords = new Map(planned.state.topics);
     this.stateTopicExists = planned.actual.allTopicNames.has(STATE_TOPIC);
   }
 
   public async createTopics(): Promise<void> {
-    await this.run('create-topics', this.plan.creates, (c) => c.partitions, async (batch) => {
+    const limits: BatchLimit<KafkaPlan['creates'][number]>[] = [
+      { weight: (c) => c.partitions, max: this.partitionsPerRequest },
+      { weight: (c) => 1 + c.partitions + Object.keys(c.config).length, max: this.recordsPerRequest },
+    ];
+    await this.run('create-topics', this.plan.creates, limits, async (batch) => {
       // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which KRaft brokers answer until the
       // new topic reaches their metadata cache: wait here instead.
       await this.live.admin.createTopics({
@@ -221,14 +240,14 @@ class ApplyRun {
 
   public async createPartitions(): Promise<void> {
     const increases = this.plan.updates.filter((u) => u.partitions);
-    await this.run('create-partitions', increases, (u) => u.partitions!.to - u.partitions!.from, async (batch) => {
+    await this.run('create-partitions', increases, [{ weight: (u) => u.partitions!.to - u.partitions!.from, max: this.partitionsPerRequest }], async (batch) => {
       await this.live.admin.createPartitions({ timeout: REQUEST_TIMEOUT_MS, topicPartitions: batch.map((u) => ({ topic: u.topic, count: u.partitions!.to })) });
       this.done.partitionsIncreased += batch.length;
     });
   }
 
   public async alterConfigs(): Promise<void> {
-    await this.run('alter-configs', this.plan.updates.filter((u) => u.alterConfig), undefined, async (batch) => {
+    await this.run('alter-configs', this.plan.updates.filter((u) => u.alterConfig), [], async (batch) => {
       await this.live.admin.alterConfigs({
         validateOnly: false,
         resources: batch.map((u) => ({
@@ -242,7 +261,7 @@ class ApplyRun {
   }
 
   public async createAcls(): Promise<void> {
-    await this.run('create-acls', this.plan.aclCreates, undefined, async (batch) => {
+    await this.run('create-acls', this.plan.aclCreates, [], async (batch) => {
       await this.live.admin.createAcls({ acl: batch.map(toKafkaAcl) as any });
       for (const a of batch) this.createdAcls.add(aclKey(a));
       this.done.aclsCreated += batch.length;
@@ -251,7 +270,7 @@ class ApplyRun {
 
   public async deleteAcls(): Promise<void> {
     const deletes = this.plan.removals.filter((r) => r.action === 'delete' && r.kind === 'acl').map((r) => r.acl!);
-    await this.run('delete-acls', deletes, undefined, async (batch) => {
+    await this.run('delete-acls', deletes, [], async (batch) => {
       await this.live.admin.deleteAcls({ filters: batch.map(toKafkaAcl) as any });
       this.done.aclsDeleted += batch.length;
     });
@@ -259,7 +278,7 @@ class ApplyRun {
 
   public async deleteTopics(): Promise<void> {
     const deletes = this.plan.removals.filter((r) => r.action === 'delete' && r.kind === 'topic').map((r) => r.name);
-    await this.run('delete-topics', deletes, undefined, async (batch) => {
+    await this.run('delete-topics', deletes, [], async (batch) => {
       await this.live.admin.deleteTopics({ topics: batch, timeout: REQUEST_TIMEOUT_MS });
       this.done.topicsDeleted += batch.length;
     });
@@ -275,11 +294,13 @@ class ApplyRun {
       touched: new Set([...this.plan.creates.map((c) => c.topic), ...this.plan.updates.map((u) => u.topic)]),
     };
     let after = await planWith(this.live, this.desired, this.options, this.recorded(), reuse);
+    // Each round is a whole re-read (itself ~0.5 s on a 10,000-topic cluster): waiting up to 2 s between rounds, as
+    // before, overshot the moment the changes became visible by that much.
     let delay = 100;
     while (planHasChanges(after.plan) && Date.now() < deadline) {
       await this.emit({ type: 'step-progress', step: this.step, done: 0, total: 1, pending: planDrift(after.plan).length });
       await new Promise((r) => setTimeout(r, delay));
-      delay = Math.min(delay * 2, 2_000);
+      delay = Math.min(delay * 2, 400);
       after = await planWith(this.live, this.desired, this.options, this.recorded(), reuse);
     }
     await this.emit({ type: 'step-done', step: this.step, done: 1, total: 1 });
@@ -316,13 +337,13 @@ class ApplyRun {
     if (this.options.onEvent) await this.options.onEvent(e);
   }
 
-  /** Runs one step in batches of at most `batchSize` items (and, with `weight`, at most `partitionsPerRequest` of it). */
-  private async run<T>(step: KafkaApplyStep, items: readonly T[], weight: ((item: T) => number) | undefined, exec: (batch: T[]) => Promise<void>): Promise<void> {
+  /** Runs one step in batches of at most `batchSize` items and within each of `limits`. */
+  private async run<T>(step: KafkaApplyStep, items: readonly T[], limits: readonly BatchLimit<T>[], exec: (batch: T[]) => Promise<void>): Promise<void> {
     this.step = step;
     if (items.length === 0) return;
     await this.emit({ type: 'step-start', step, done: 0, total: items.length });
     let done = 0;
-    for (const batch of batches(items, this.batchSize, weight, this.partitionsPerRequest)) {
+    for (const batch of batches(items, this.batchSize, limits)) {
       await exec(batch);
       done += batch.length;
       await this.emit({ type: 'step-progress', step, done, total: items.length });
@@ -331,23 +352,30 @@ class ApplyRun {
   }
 }
 
+/** A bound on the total weight of a batch (partitions, metadata records...). */
+export interface BatchLimit<T> {
+  readonly weight: (item: T) => number;
+  readonly max: number;
+}
+
 /**
- * Splits items into batches of at most `maxItems`, and at most `maxWeight` in total weight when `weight` is given
- * (an item heavier than `maxWeight` goes alone).
+ * Splits items into batches of at most `maxItems`, each within every limit (the total weight of its items at most
+ * the limit's `max`; an item heavier than a limit goes alone). A single `weight` and `maxWeight` is one limit.
  */
-export function batches<T>(items: readonly T[], maxItems: number, weight?: (item: T) => number, maxWeight = Number.POSITIVE_INFINITY): T[][] {
+export function batches<T>(items: readonly T[], maxItems: number, weight?: ((item: T) => number) | readonly BatchLimit<T>[], maxWeight = Number.POSITIVE_INFINITY): T[][] {
+  const limits: readonly BatchLimit<T>[] = typeof weight === 'function' ? [{ weight, max: maxWeight }] : weight ?? [];
   const out: T[][] = [];
   let current: T[] = [];
-  let load = 0;
+  let loads = limits.map(() => 0);
   for (const item of items) {
-    const w = weight ? weight(item) : 0;
-    if (current.length > 0 && (current.length >= maxItems || load + w > maxWeight)) {
+    const w = limits.map((l) => l.weight(item));
+    if (current.length > 0 && (current.length >= maxItems || limits.some((l, i) => loads[i] + w[i] > l.max))) {
       out.push(current);
       current = [];
-      load = 0;
+      loads = limits.map(() => 0);
     }
     current.push(item);
-    load += w;
+    loads = loads.map((x, i) => x + w[i]);
   }
   if (current.length > 0) out.push(current);
   return out;

@@ -343,24 +343,52 @@ describe.each([
     };
     const failed = await applyLive(live, target, { onEvent: stopAfterCreates }).then(() => undefined, (e) => e);
     expect(failed).toBeInstanceOf(KafkaApplyError);
-    expect((failed as KafkaApplyError).step).toBe('alter-configs');
-    expect((failed as KafkaApplyError).completed).toMatchObject({ topicsCreated: 3, configsAltered: 0, aclsCreated: 0 });
-    expect(events).toEqual(['step-start create-topics', 'step-progress create-topics', 'step-done create-topics', 'step-start alter-configs']);
+    expect((failed as KafkaApplyError).step).toBe('create-acls');
+    expect((failed as KafkaApplyError).completed).toMatchObject({ topicsCreated: 3, configsAltered: 1, aclsCreated: 0 });
+    // Existing topics are changed before new ones are created (see applyLive).
+    expect(events).toEqual([
+      'step-start alter-configs', 'step-progress alter-configs', 'step-done alter-configs',
+      'step-start create-topics', 'step-progress create-topics', 'step-done create-topics', 'step-start create-acls',
+    ]);
 
     await broker.start();
     live = await connect();
     const resumed = await planLive(live, target);
     expect(resumed.plan.creates).toEqual([]); // created before the crash: not created twice
-    expect(resumed.plan.updates.map((u) => u.topic)).toEqual(['crash.existing']);
+    expect(resumed.plan.updates).toEqual([]); // changed before the crash
     expect(resumed.plan.aclCreates).toHaveLength(2);
     const second = await applyLive(live, target, { planned: resumed });
-    expect(second.done).toMatchObject({ topicsCreated: 0, configsAltered: 1, aclsCreated: 2 });
+    expect(second.done).toMatchObject({ topicsCreated: 0, configsAltered: 0, aclsCreated: 2 });
     expect(second.verified).toBe(true);
     expect(planHasChanges((await planLive(live, target)).plan)).toBe(false);
     // Nothing lost: the new topics were recorded (with their removal policy) right after creation.
     const state = await readState(live, 'crash', 'main', true);
     expect([...state.topics.values()].filter((t) => t.removalPolicy === 'destroy').map((t) => t.name)).toEqual(['crash.new.a', 'crash.new.b', 'crash.new.c']);
     expect(state.topics.get('crash.existing')?.configKeys).toEqual(['cleanup.policy', 'retention.ms']);
+  }, TEST_TIMEOUT);
+
+  it('sends CreateTopics in requests bounded by partitions and by metadata records (KAFKA-17870, KAFKA-14996)', async () => {
+    const live = await connect();
+    const topics = [
+      ...['a', 'b', 'c'].map((x) => kafkaTopic(`bound.parts.${x}`, { partitions: 3, replicas: 1 })),
+      ...['a', 'b', 'c'].map((x) => kafkaTopic(`bound.recs.${x}`, { partitions: 1, replicas: 1, config: { 'retention.ms': 3600000, 'segment.ms': 600000, 'cleanup.policy': 'delete' } })),
+    ];
+    const sizes: number[] = [];
+    const result = await applyLive(live, desired('bound', topics), {
+      partitionsPerRequest: 5, recordsPerRequest: 10,
+      onEvent: (e) => {
+        if (e.step === 'create-topics' && e.type === 'step-progress') sizes.push(e.done - sizes.reduce((a, b) => a + b, 0));
+      },
+    });
+    // bound.parts.*: 3 partitions (4 records) each, two would be 6 partitions > 5. bound.recs.*: 1 partition, 5 records each.
+    // [parts.a] [parts.b] [parts.c + recs.a: 4 partitions, 9 records] [recs.b + recs.c: 10 records; a third would be 15 > 10]
+    expect(sizes).toEqual([1, 1, 2, 2]);
+    expect(result.done.topicsCreated).toBe(6);
+    expect(result.verified).toBe(true);
+    const md = await admin.fetchTopicMetadata({ topics: topics.map((t) => (t as any).metadata.name) });
+    expect(md.topics.map((t) => `${t.name} ${t.partitions.length}`).sort()).toEqual([
+      'bound.parts.a 3', 'bound.parts.b 3', 'bound.parts.c 3', 'bound.recs.a 1', 'bound.recs.b 1', 'bound.recs.c 1',
+    ]);
   }, TEST_TIMEOUT);
 
   it('imports a cluster into code that synthesizes to an empty plan', async () => {
@@ -581,6 +609,15 @@ describe.each([
 });
 
 describe('batches', () => {
+  it('bounds CreateTopics requests by metadata records too (topic + partitions + config entries; KAFKA-14996)', () => {
+    const topics = [{ p: 10, c: 0 }, { p: 1, c: 8 }, { p: 1, c: 8 }, { p: 1, c: 0 }, { p: 30, c: 0 }].map((t, i) => ({ topic: `t${i}`, ...t }));
+    const limits = [{ weight: (t: { p: number }) => t.p, max: 12 }, { weight: (t: { p: number; c: number }) => 1 + t.p + t.c, max: 20 }];
+    // t0: 11 records, + t1 (10) = 21 > 20. t1 + t2: 20 records. + t3: 22 > 20. t3 + t4: 31 partitions > 12.
+    expect(batches(topics, 500, limits).map((b) => b.map((t) => t.topic))).toEqual([['t0'], ['t1', 't2'], ['t3'], ['t4']]);
+    expect(batches(topics, 500, []).map((b) => b.length)).toEqual([5]);
+  });
+
+
   it('bounds each request by items and by partitions (a KRaft controller rejects CreateTopics above 10,000 partitions, KAFKA-17870)', () => {
     const topics = [4000, 3000, 2000, 12000, 1, 1, 1].map((partitions, i) => ({ topic: `t${i}`, partitions }));
     expect(batches(topics, 500, (t) => t.partitions, 5000).map((b) => b.map((t) => t.topic))).toEqual([['t0'], ['t1', 't2'], ['t3'], ['t4', 't5', 't6']]);
