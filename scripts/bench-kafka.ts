@@ -13,6 +13,12 @@
  *    several DescribeConfigs batch sizes, and for a tenth of the topics (round trips must not grow with topics); a
  *    DescribeConfigs of every topic with and without a config-name filter (where the read's cost comes from).
  * Prints the figures and the machine's load; writes them as JSON with --json; asserts nothing (a benchmark is not a test).
+ *
+ * The broker's own garbage collection is printed next to each whole-process figure (full GCs and their seconds, from
+ * `jstat` when the JDK has it): the harness gives the broker a 512 MB heap, which 10,000 partitions and 10,000 ACLs
+ * nearly fill (about 315 MB live); 1,000 more partitions push it into back-to-back full GCs, and every request
+ * (plan, verify) then waits for them. `--broker-heap 1g` runs the broker with Kafka's own default heap instead
+ * (kafka-server-start.sh: 1 GB) through a `java` wrapper on JAVA_HOME, to tell the pull model's time from that.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -34,6 +40,8 @@ const VERSION = versionArg > 0 ? process.argv[versionArg + 1] : KAFKA_VERSIONS.c
 
 const jsonArg = process.argv.indexOf('--json');
 const JSON_OUT = jsonArg > 0 ? process.argv[jsonArg + 1] : undefined;
+const heapArg = process.argv.indexOf('--broker-heap');
+const BROKER_HEAP = heapArg > 0 ? process.argv[heapArg + 1] : undefined;
 const figures: Record<string, unknown> = {};
 
 const ms = (t: number) => `${(t / 1000).toFixed(2)} s`;
@@ -69,6 +77,59 @@ function runCli(launcher: string, args: string[], env: NodeJS.ProcessEnv): { ms:
     stderr = lines.join('\n');
   }
   return { ms: elapsed, code: r.status, rssMb, stdout: r.stdout ?? '', stderr };
+}
+
+/**
+ * Makes the harness start its broker with `-Xmx<heap>` instead of its -Xmx512m: a `java` wrapper in a JAVA_HOME of
+ * its own (the harness runs `$JAVA_HOME/bin/java`). Returns the wrapper's folder.
+ */
+function brokerHeapWrapper(heap: string, dir: string): string {
+  if (!/^\d+[mMgG]$/.test(heap)) throw new Error(`--broker-heap ${heap}: expected e.g. 1g or 768m`);
+  const home = process.env.JAVA_HOME;
+  const real = home && fs.existsSync(path.join(home, 'bin', 'java')) ? path.join(home, 'bin', 'java')
+    : spawnSync('sh', ['-c', 'command -v java'], { encoding: 'utf8' }).stdout.trim();
+  if (!real) throw new Error('--broker-heap: no java on the PATH');
+  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  const wrapper = path.join(dir, 'bin', 'java');
+  fs.writeFileSync(wrapper, `#!/bin/sh
+# bench-kafka.ts --broker-heap: the harness' -Xmx512m becomes -Xmx${heap}
+for a in "$@"; do shift; if [ "$a" = "-Xmx512m" ]; then set -- "$@" "-Xmx${heap}"; else set -- "$@" "$a"; fi; done
+exec '${real}' "$@"
+`, { mode: 0o755 });
+  return dir;
+}
+
+/** The broker JVM's pid (its command line names the harness' temp dir). */
+function brokerPid(dir: string): number | undefined {
+  for (const p of fs.readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      if (cmd.includes(`-Dkafka.logs.dir=${dir}`) && cmd.includes('kafka.Kafka')) return Number(p);
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}
+
+interface GcCounters { fullGcs: number; fullGcS: number; youngGcS: number; oldUsedMb: number; oldMaxMb: number }
+
+/** The broker's GC counters (jstat -gc), when jstat is there. */
+function brokerGc(pid: number | undefined): GcCounters | undefined {
+  if (pid === undefined) return undefined;
+  const r = spawnSync('jstat', ['-gc', String(pid)], { encoding: 'utf8' });
+  if (r.status !== 0 || !r.stdout) return undefined;
+  const [head, values] = r.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/));
+  const v = (k: string) => Number(values?.[head.indexOf(k)]);
+  return { fullGcs: v('FGC'), fullGcS: v('FGCT'), youngGcS: v('YGCT'), oldUsedMb: Math.round(v('OU') / 1024), oldMaxMb: Math.round(v('OC') / 1024) };
+}
+
+/** `broker: 3 full GCs (2.10 s), old gen 330/341 MB` between two counters. */
+function gcSince(before: GcCounters | undefined, after: GcCounters | undefined): { text: string; fullGcs?: number; fullGcS?: number } {
+  if (!before || !after) return { text: 'broker GC: (no jstat)' };
+  const fullGcs = after.fullGcs - before.fullGcs;
+  const fullGcS = Math.round((after.fullGcS - before.fullGcS) * 100) / 100;
+  return { text: `broker: ${fullGcs} full GCs (${fullGcS.toFixed(2)} s), old gen ${after.oldUsedMb}/${after.oldMaxMb} MB`, fullGcs, fullGcS };
 }
 
 function load(): string {
@@ -125,10 +186,13 @@ ${acls}
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(`Kafka ${VERSION}: ${TOPICS} topics, ${ACLS} ACL bindings on the broker; apply creates ${APPLY} topics`);
-  const broker = await startBroker({ version: VERSION, timeoutMs: 180_000 });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-kafka-'));
+  if (BROKER_HEAP) process.env.JAVA_HOME = brokerHeapWrapper(BROKER_HEAP, path.join(tmp, 'java-home'));
+  const broker = await startBroker({ version: VERSION, timeoutMs: 180_000 });
+  const pid = brokerPid(broker.dir);
   try {
-    console.log(`broker ready on ${broker.bootstrap} in ${ms(broker.lastStartupMs)}`);
+    console.log(`broker ready on ${broker.bootstrap} in ${ms(broker.lastStartupMs)}, heap ${BROKER_HEAP ?? '512m (the harness default)'}`);
+    figures.brokerHeap = BROKER_HEAP ?? '512m';
     const kafka = new Kafka({ clientId: 'bench-setup', brokers: [broker.bootstrap], sasl: broker.sasl, logLevel: logLevel.NOTHING, requestTimeout: 120_000 });
     const admin = kafka.admin();
     await admin.connect();
@@ -175,12 +239,14 @@ async function main(): Promise<void> {
     const existingDist = path.join(tmp, 'existing');
     writeDist(existingDist, TOPICS, users, 0);
     const cliPlan = (dist: string, label: string) => {
+      const gc0 = brokerGc(pid);
       const r = runCli(launcher, ['kafka', 'plan', '--out', dist, '--bootstrap', broker.bootstrap, '--output', 'json'], cliEnv);
       if (r.code !== 0) throw new Error(`synth kafka plan exited ${r.code}: ${r.stderr}`);
       const j = JSON.parse(r.stdout);
+      const gc = gcSince(gc0, brokerGc(pid));
       console.log(`  ${label}: ${ms(r.ms)} whole process${r.rssMb ? `, peak RSS ${r.rssMb} MB` : ''}; in it: cluster read + plan ${ms(j.stats.durationMs)}, ` +
-        `${j.stats.requests.total} requests (${Object.entries(j.stats.requests.byApi).map(([k, v]) => `${k} ${v}`).join(', ')}); ${load()}`);
-      return { ms: Math.round(r.ms), rssMb: r.rssMb, inProcessMs: j.stats.durationMs, requests: j.stats.requests };
+        `${j.stats.requests.total} requests (${Object.entries(j.stats.requests.byApi).map(([k, v]) => `${k} ${v}`).join(', ')}); ${gc.text}; ${load()}`);
+      return { ms: Math.round(r.ms), rssMb: r.rssMb, inProcessMs: j.stats.durationMs, requests: j.stats.requests, brokerFullGcs: gc.fullGcs, brokerFullGcS: gc.fullGcS };
     };
     console.log(`\nwhole process (\`synth kafka plan\` of ${TOPICS} topics and ${users * 10} bindings, compiled CLI, own process):`);
     figures.planBeforeState = cliPlan(existingDist, 'plan, no state topic yet');
@@ -208,6 +274,7 @@ async function main(): Promise<void> {
         `${full.plan.creates.length} creates, ${full.plan.updates.length} updates, ${full.plan.aclCreates.length} ACL creates`);
 
       // --- apply: creates the new topics (and the 1% config changes)
+      let gc0 = brokerGc(pid);
       t = Date.now();
       const steps: string[] = [];
       let stepStart = Date.now();
@@ -222,7 +289,7 @@ async function main(): Promise<void> {
       console.log(`\napply: ${ms(Date.now() - t)} (${applied.done.topicsCreated} topics created, ${applied.done.configsAltered} configs altered, ` +
         `${applied.done.stateRecordsWritten} state records written, verified ${applied.verified}), ${applied.stats.requests.total} requests ` +
         `(${Object.entries(applied.stats.requests.byApi).map(([k, v]) => `${k} ${v}`).join(', ')})`);
-      console.log(`  steps: ${steps.join(', ')}`);
+      console.log(`  steps: ${steps.join(', ')}; ${gcSince(gc0, brokerGc(pid)).text}`);
       if (!applied.verified) for (const line of planDrift(applied.after.plan).slice(0, 5)) console.log(`  still differs: ${line}`);
       figures.applyInProcess = { ms: Date.now() - t, done: applied.done, requests: applied.stats.requests };
       t = Date.now();
@@ -243,10 +310,11 @@ async function main(): Promise<void> {
       for (let i = 0; i < APPLY; i++) {
         fs.writeFileSync(path.join(moreBase, `kafkatopic.bench.more${i}.yaml`), fs.readFileSync(path.join(moreBase, 'kafkatopic.bench.new0.yaml'), 'utf8').replace(/bench\.new0/g, `bench.more${i}`));
       }
+      gc0 = brokerGc(pid);
       const ap = runCli(launcher, ['kafka', 'apply', '--out', more, '--bootstrap', broker.bootstrap, '--output', 'json'], cliEnv);
       const aj = ap.stdout ? JSON.parse(ap.stdout) : {};
       console.log(`  apply creating ${APPLY} topics: ${ms(ap.ms)} whole process (exit ${ap.code})${ap.rssMb ? `, peak RSS ${ap.rssMb} MB` : ''}; ` +
-        `in it: apply ${ms(aj.stats?.durationMs ?? NaN)}, ${aj.stats?.requests?.total} requests, done ${JSON.stringify(aj.done)}; ${load()}`);
+        `in it: apply ${ms(aj.stats?.durationMs ?? NaN)}, ${aj.stats?.requests?.total} requests, done ${JSON.stringify(aj.done)}; ${gcSince(gc0, brokerGc(pid)).text}; ${load()}`);
       if (ap.code !== 0) console.log(`  ${ap.stderr.trim().split('\n').slice(-3).join(' | ')} ${(aj.remaining ?? []).slice(0, 3).join(' | ')}`);
       figures.applyWholeProcess = { ms: Math.round(ap.ms), code: ap.code, rssMb: ap.rssMb, done: aj.done, inProcessMs: aj.stats?.durationMs };
 
