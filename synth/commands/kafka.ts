@@ -212,7 +212,7 @@ export function registerKafka(program: Command, _common: unknown, setCode: (code
       'exit 1 when the cluster still differs afterwards')
     .option('--prune', 'also delete objects removed from dist that cdk8s-dataops created, or that are marked RemovalPolicy.DESTROY')
     .addOption(denyOption())
-    .option('--batch-size <n>', 'items per request', '500')
+    .option('--batch-size <n>', 'items per request (default 500; new topics: as many per CreateTopics as 5,000 partitions and 5,000 metadata records allow)')
     .action(async (flags: KafkaFlags) => setCode(await runKafkaApply(flags)));
   desiredFlags(kafka.command('drift'))
     .description('Exit 1 and list the differences when the cluster differs from dist; 0 when in sync')
