@@ -175,6 +175,7 @@ export async function applyLive(live: LiveKafka, desired: DesiredState, options:
   const planned = options.planned ?? await planLive(live, desired, options);
   const run = new ApplyRun(live, desired, planned, options);
   try {
+    await run.prepareStateTopic();
     await run.createPartitions();
     await run.alterConfigs();
     await run.createTopics();
@@ -216,6 +217,18 @@ class ApplyRun {
     this.recordsPerRequest = Math.max(1, options.recordsPerRequest ?? 5_000);
     this.topicRecords = new Map(planned.state.topics);
     this.stateTopicExists = planned.actual.allTopicNames.has(STATE_TOPIC);
+  }
+
+  /**
+   * Creates the state topic now when the creates will need it: created after them, it waits until the broker has
+   * published them (a log and a config update per topic: 11 s for 1,000 topics on the 10,000-topic bench broker).
+   */
+  public async prepareStateTopic(): Promise<void> {
+    if (this.stateTopicExists || this.plan.creates.length === 0) return;
+    this.step = 'create-topics';
+    await ensureStateTopic(this.live, false, this.planned.actual.brokerCount);
+    this.stateTopicExists = true;
+    this.step = 'create-partitions';
   }
 
   public async createTopics(): Promise<void> {
