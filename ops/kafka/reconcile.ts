@@ -107,8 +107,8 @@ export interface ApplyLiveOptions extends PlanLiveOptions {
    * CreateTopics only when given).
    * @default 500; CreateTopics: as many topics as {@link partitionsPerRequest} and {@link recordsPerRequest} allow.
    * A KRaft broker makes the topics of one CreateTopics request visible at once, but those of the next request only
-   * after it has created the logs and applied the configs of the previous one (about 11 ms per topic with a config on the 10,000-topic bench broker): 1,000
-   * topics in one request were served after 0.5 s, in two requests of 500 after 3–6 s.
+   * after it has created the logs and applied the configs of the previous one (about 11 ms per topic with a config on
+   * the 10,000-topic bench broker): 1,000 topics in one request were served after 0.5 s, in two of 500 after 3–6 s.
    */
   readonly batchSize?: number;
   /**
@@ -166,8 +166,8 @@ export class KafkaApplyError extends DataOpsError {
 /**
  * Plans and executes: partition increases and config changes of existing topics, creates, ACL changes, prunes;
  * then verifies and records. Existing topics are changed before new ones are created: a KRaft broker applies
- * metadata in order, and materializing new topics (a log per partition, then their configs) keeps it busy for seconds, so a config
- * change sent after the creates would become visible (and verifiable) only once every new log exists.
+ * metadata in order, and materializing new topics (a log per partition, then their configs) keeps it busy for
+ * seconds, so a config change sent after the creates would become visible (and verifiable) only after all that.
  */
 export async function applyLive(live: LiveKafka, desired: DesiredState, options: ApplyLiveOptions = {}): Promise<KafkaApplyResult> {
   const started = performance.now();
