@@ -58,11 +58,13 @@ function byField(all: readonly string[] | undefined, narrower: Readonly<Record<s
 
 /**
  * Writes the skip annotations of acknowledged findings onto the synthesized objects (before they are rendered).
- * Annotations the object already has are kept; Checkov skips are numbered after the object's own.
+ * Annotations the object already has are kept; Checkov skips are numbered after the object's own. Returns the objects
+ * it changed.
  */
-export function applyScannerSkips(objects: readonly SynthesizedObject[], report: PolicyReport): void {
+export function applyScannerSkips(objects: readonly SynthesizedObject[], report: PolicyReport): SynthesizedObject[] {
   const byFile = scannerSkipAnnotations(report);
-  if (byFile.size === 0) return;
+  const changed: SynthesizedObject[] = [];
+  if (byFile.size === 0) return changed;
   for (const o of objects) {
     const add = byFile.get(o.file);
     if (!add) continue;
@@ -75,5 +77,7 @@ export function applyScannerSkips(objects: readonly SynthesizedObject[], report:
       else if (!(key in own)) annotations[key] = value;
     }
     metadata.annotations = annotations;
+    changed.push(o);
   }
+  return changed;
 }

@@ -7,7 +7,7 @@ import { manifestPath } from './layout';
 import { KubeObject } from './manifest';
 import { unshardedPath } from './shards';
 import { readOwnedFiles } from './writer';
-import { parseYamlDocuments, toYaml } from './yaml';
+import { parseYamlDocuments, RenderCache, toYaml } from './yaml';
 
 const PREVIOUS = Symbol.for('cdk8s-dataops.previous-output');
 
@@ -51,16 +51,17 @@ export class PreviousOutput {
  * none, or the file is not one the synthesizer wrote (a hand-made file in its place is refused later, by the writer),
  * or it holds no Kubernetes object. A file of ours that is not valid YAML is an error that says how to restore it.
  * Give `current` (the object synthesized now for the same file) to skip parsing when the file is its rendering, and the
- * output folder's file states to skip reading it when they prove that.
+ * output folder's file states to skip reading it when they prove that (and the synthesis's renderings, so that the
+ * current object is rendered once).
  */
 export function readPreviousObject(
-  outdir: string, file: string, owned: ReadonlySet<string>, current?: KubeObject, states?: FileStates,
+  outdir: string, file: string, owned: ReadonlySet<string>, current?: KubeObject, states?: FileStates, renderings?: RenderCache,
 ): KubeObject | undefined {
   const previous = owned.has(file) ? file : shardedFiles(owned).get(file);
   if (previous === undefined) return undefined;
   // Nothing changed (the common case): the file is the rendering of the current object, which is then the previous one
   // too. Rendering is many times cheaper than parsing, and the file states (when given) tell it without reading.
-  const rendered = current === undefined ? undefined : toYaml(current);
+  const rendered = current === undefined ? undefined : renderings ? renderings.render(current) : toYaml(current);
   if (rendered !== undefined && states?.provesHolds(previous, rendered)) return current;
   const abs = path.join(outdir, previous);
   let text: string;

@@ -14,6 +14,7 @@ import { applyScannerSkips } from '../policy/scanner-skips';
 import { KubeObject, SynthesizedObject } from './manifest';
 import { FileStates } from './file-states';
 import { readPreviousObject } from './previous';
+import { RenderCache } from './yaml';
 import { readOwnedFiles } from './writer';
 
 /*
@@ -74,6 +75,8 @@ export interface CheckPoliciesOptions {
   readonly outdir?: string;
   /** Only these environments. @default - all */
   readonly environments?: readonly string[];
+  /** The synthesis's renderings (shared with the manifests, so that each object is rendered once). @default - its own */
+  readonly renderings?: RenderCache;
 }
 
 /**
@@ -86,11 +89,12 @@ export function checkPolicies(scope: DataPlatform | Environment, objects: readon
   const outdir = options.outdir;
   let owned: ReadonlySet<string> | undefined;
   let states: FileStates | undefined;
+  const renderings = options.renderings ?? new RenderCache();
   const previous = outdir === undefined ? undefined : (o: SynthesizedObject): KubeObject | undefined =>
-    readPreviousObject(outdir, o.file, (owned ??= readOwnedFiles(outdir)), o.object, (states ??= FileStates.load(outdir)));
+    readPreviousObject(outdir, o.file, (owned ??= readOwnedFiles(outdir)), o.object, (states ??= FileStates.load(outdir)), renderings);
   const report = evaluatePolicies(scope, objects, { environments: options.environments, previous, root: repositoryRoot(outdir) });
   // Acknowledged findings of rules mapped to Checkov / kube-linter checks: those scanners' skip annotations, with the reason.
-  applyScannerSkips(objects, report);
+  for (const changed of applyScannerSkips(objects, report)) renderings.forget(changed.object);
   return report;
 }
 

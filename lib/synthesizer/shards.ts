@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { MANIFESTS_DIR } from './layout';
 import { SynthesizedObject } from './manifest';
-import { toYaml } from './yaml';
+import { RenderCache, toYaml } from './yaml';
 
 /**
  * How large one delivery unit of an environment (an Argo CD Application, a Flux Kustomization) may be. Argo CD keeps an
@@ -97,8 +97,10 @@ export function planShards(items: readonly ShardItem[], budget: Required<ShardBu
  * ({@link planShards}): their objects' `file` is replaced in `objects` by the sharded one. Returns the files and the
  * shard names of each sharded environment (sorted).
  */
-export function renderManifests(objects: SynthesizedObject[], budget: Required<ShardBudget>): { files: Map<string, string>; shards: Map<string, string[]> } {
-  const rendered = objects.map((o) => toYaml(o.object));
+export function renderManifests(
+  objects: SynthesizedObject[], budget: Required<ShardBudget>, renderings?: RenderCache,
+): { files: Map<string, string>; shards: Map<string, string[]> } {
+  const rendered = objects.map((o) => (renderings ? renderings.render(o.object) : toYaml(o.object)));
   const byEnv = new Map<string, number[]>();
   objects.forEach((o, i) => {
     const list = byEnv.get(o.environment);

@@ -9,6 +9,7 @@ import { PolicyReport } from '../policy/report';
 import { SynthesizedObject } from './manifest';
 import { PreviousOutput } from './previous';
 import { addPolicyReports, checkPolicies } from './rules';
+import { RenderCache } from './yaml';
 import { compareOutput, OutputComparison, readOwnedFiles, writeOutput, WriteResult } from './writer';
 
 /** Options of {@link synthesizePlatform}. */
@@ -61,10 +62,11 @@ export class Synthesis {
 export function synthesizePlatform(platform: DataPlatform, options: SynthesizeOptions = {}): Synthesis {
   const outdir = path.resolve(options.outdir ?? platform.outdir);
   const objects = PreviousOutput._during(platform, outdir, () => collectObjects(platform, { environments: options.environments }));
-  const policy = checkPolicies(platform, objects, { outdir, environments: options.environments });
+  const renderings = new RenderCache();
+  const policy = checkPolicies(platform, objects, { outdir, environments: options.environments, renderings });
   if (options.policy !== 'report') policy.assertNoBlocking();
 
-  const { files, shards } = renderManifests(objects, Sharding.budgetOf(platform));
+  const { files, shards } = renderManifests(objects, Sharding.budgetOf(platform), renderings);
   Artifacts.render(platform, artifactContext(outdir, objects, shards), files);
   addPolicyReports(files, platform, policy, outdir, options.environments);
   if (options.environments) keepOtherEnvironments(outdir, files, options.environments);

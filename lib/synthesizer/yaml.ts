@@ -23,6 +23,30 @@ export function toYaml(value: unknown): string {
 }
 
 /**
+ * @internal The renderings of one synthesis's objects, each rendered once (the history rules render an object to tell
+ * whether its file changed, the manifests render it again). Keyed by object identity: whoever changes an object
+ * after it was rendered must {@link RenderCache.forget} it.
+ */
+export class RenderCache {
+  private readonly rendered = new WeakMap<object, string>();
+
+  /** {@link toYaml} of an object, rendered once. */
+  public render(object: object): string {
+    let r = this.rendered.get(object);
+    if (r === undefined) {
+      r = toYaml(object);
+      this.rendered.set(object, r);
+    }
+    return r;
+  }
+
+  /** Forgets an object's rendering (it was changed). */
+  public forget(object: object): void {
+    this.rendered.delete(object);
+  }
+}
+
+/**
  * @internal The `yaml` library's rendering of a value, the reference {@link toYaml} matches byte for byte, with one
  * correction: a string of only whitespace and line breaks is double-quoted. (`yaml` writes `" \n"` as a block scalar
  * whose only line is blank, and every reader takes that line for an empty one: the spaces would be lost.)

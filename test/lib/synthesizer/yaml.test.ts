@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseYamlDocuments, toYaml } from '../../../lib/synthesizer/yaml';
+import { parseYamlDocuments, RenderCache, toYaml } from '../../../lib/synthesizer/yaml';
 import { referenceYaml, renderFast } from '../../../lib/synthesizer/yaml';
 
 /** Reads YAML the way Kubernetes does (YAML 1.1). */
@@ -131,5 +131,19 @@ describe('parseYamlDocuments', () => {
 
   it('names the file when the YAML is invalid', () => {
     expect(() => parseYamlDocuments('a: [1\n', 'manifests/prod/x.yaml')).toThrow(/^manifests\/prod\/x\.yaml: invalid YAML: /);
+  });
+});
+
+describe('RenderCache', () => {
+  it('renders an object once, and again only once it is forgotten (it was changed)', () => {
+    const cache = new RenderCache();
+    const o = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v' } };
+    const first = cache.render(o);
+    expect(first).toBe(toYaml(o));
+    o.data.k = 'changed';
+    expect(cache.render(o)).toBe(first); // identity: the change is not seen until forgotten
+    cache.forget(o);
+    expect(cache.render(o)).toBe(toYaml(o));
+    expect(cache.render(o)).toContain('k: changed');
   });
 });
