@@ -84,8 +84,19 @@ function prepare() {
 
 // ---- one measured process -------------------------------------------------------------------------------------------
 
+/**
+ * Lets the disk settle before a measured run: removing tens of thousands of files (the previous dist, the baselines'
+ * output) leaves journal commits and discards behind that would otherwise land in whichever run comes next (seen as
+ * the same write taking 1 s or 4 s). Users do not delete 60,000 files right before every synth.
+ */
+function settle() {
+  spawnSync('sync');
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+}
+
 /** Runs a node process, returns wall ms and peak RSS bytes; fails loudly when it fails. */
 function measure(args, cwd, env = {}, profileName) {
+  settle();
   const rssFile = path.join(out, `rss-${process.pid}.txt`);
   fs.rmSync(rssFile, { force: true });
   const profile = profileName && process.env.BENCH_PROFILE === '1'
