@@ -27,6 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { applyLive, LiveKafka, loadDesiredState, planDrift, planLive, waitForLeaders } from '../ops/kafka';
 import { KAFKA_VERSIONS, startBroker } from '../test/support/kafka/broker';
+import { buildCli, kafkaTopicYaml, kafkaUserYaml } from './kafka/bench-support';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -45,21 +46,6 @@ const BROKER_HEAP = heapArg > 0 ? process.argv[heapArg + 1] : undefined;
 const figures: Record<string, unknown> = {};
 
 const ms = (t: number) => `${(t / 1000).toFixed(2)} s`;
-const repo = path.join(__dirname, '..');
-
-/** Compiles the command line (what the published package runs) into bench-out/kafka-cli; returns its launcher. */
-function buildCli(): string {
-  const outDir = path.join(repo, 'bench-out', 'kafka-cli');
-  const t = Date.now();
-  // tsc emits even when files outside the pull model have type errors; the launcher only loads synth/ and ops/.
-  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(repo, 'tsconfig.json'), '--outDir', outDir, '--sourceMap', 'false', '--declaration', 'false'],
-    { stdio: 'ignore' });
-  const launcher = path.join(outDir, 'launch.js');
-  fs.writeFileSync(launcher, "require('./synth/cli.js').main(process.argv.slice(2)).then((c) => { process.exitCode = c; });\n");
-  if (!fs.existsSync(path.join(outDir, 'synth', 'cli.js'))) throw new Error(`tsc did not emit ${outDir}/synth/cli.js`);
-  console.log(`CLI compiled into ${path.relative(repo, outDir)} in ${ms(Date.now() - t)}`);
-  return launcher;
-}
 
 /** Runs the CLI in its own process: wall time from spawn to exit, exit code, peak RSS (MB, when /usr/bin/time exists). */
 function runCli(launcher: string, args: string[], env: NodeJS.ProcessEnv): { ms: number; code: number | null; rssMb?: number; stdout: string; stderr: string } {
@@ -140,21 +126,9 @@ function load(): string {
 function writeDist(dir: string, topics: number, users: number, extraTopics: number): void {
   const base = path.join(dir, 'manifests', 'bench', 'kafka');
   fs.mkdirSync(base, { recursive: true });
-  const topicYaml = (name: string, config: string) => `apiVersion: kafka.strimzi.io/v1
-kind: KafkaTopic
-metadata:
-  name: ${name}
-  namespace: kafka
-  labels:
-    strimzi.io/cluster: main
-  annotations:
-    dataops.cdk8s.io/removal-policy: retain
-spec:
-  topicName: ${name}
-  partitions: 1
-  replicas: 1
-  config:
-${config}`;
+  const topicYaml = (name: string, config: string) => kafkaTopicYaml(name, {
+    partitions: 1, replicas: 1, config, annotations: '    dataops.cdk8s.io/removal-policy: retain\n',
+  });
   for (let i = 0; i < topics; i++) {
     // Every 100th topic declares a different retention: the plan has 1% config changes.
     const retention = i % 100 === 0 ? 172800000 : 86400000;
@@ -166,20 +140,7 @@ ${config}`;
   for (let u = 0; u < users; u++) {
     const acls = Array.from({ length: 5 }, (_, k) => `      - resource: { type: topic, name: bench.t${(u * 5 + k) % Math.max(1, topics)}, patternType: literal }
         operations: [Read, Describe]`).join('\n');
-    fs.writeFileSync(path.join(base, `kafkauser.bench-u${u}.yaml`), `apiVersion: kafka.strimzi.io/v1
-kind: KafkaUser
-metadata:
-  name: bench-u${u}
-  namespace: kafka
-  labels:
-    strimzi.io/cluster: main
-spec:
-  authentication: { type: scram-sha-512 }
-  authorization:
-    type: simple
-    acls:
-${acls}
-`);
+    fs.writeFileSync(path.join(base, `kafkauser.bench-u${u}.yaml`), kafkaUserYaml(`bench-u${u}`, acls));
   }
 }
 
@@ -234,7 +195,7 @@ async function main(): Promise<void> {
     console.log(`dist written (${TOPICS + APPLY} KafkaTopic + ${users} KafkaUser files) in ${ms(Date.now() - t)}`);
 
     // --- whole process, as a user runs it
-    const launcher = buildCli();
+    const launcher = buildCli('kafka-cli');
     const cliEnv = { KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: broker.sasl.username, KAFKA_SASL_PASSWORD: broker.sasl.password, FORCE_COLOR: '0' };
     const existingDist = path.join(tmp, 'existing');
     writeDist(existingDist, TOPICS, users, 0);

@@ -29,6 +29,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { Kafka, logLevel } from 'kafkajs';
 import { KAFKA_VERSIONS, startBroker } from '../test/support/kafka/broker';
+import { buildCli, kafkaTopicYaml, kafkaUserYaml } from './kafka/bench-support';
 
 function argOf(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -85,20 +86,6 @@ function buildProvider(): string {
   return providerBin;
 }
 
-/** Compiles the command line (what the published package runs) into bench-out/terraform-cli; returns its launcher. */
-function buildCli(): string {
-  const outDir = path.join(repo, 'bench-out', 'terraform-cli');
-  const t = Date.now();
-  // tsc emits even when files outside the pull model have type errors; the launcher only loads synth/ and ops/.
-  spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(repo, 'tsconfig.json'), '--outDir', outDir, '--sourceMap', 'false', '--declaration', 'false'],
-    { stdio: 'ignore' });
-  const launcher = path.join(outDir, 'launch.js');
-  fs.writeFileSync(launcher, "require('./synth/cli.js').main(process.argv.slice(2)).then((c) => { process.exitCode = c; });\n");
-  if (!fs.existsSync(path.join(outDir, 'synth', 'cli.js'))) throw new Error(`tsc did not emit ${outDir}/synth/cli.js`);
-  console.log(`CLI compiled into ${path.relative(repo, outDir)} in ${s(Date.now() - t)}`);
-  return launcher;
-}
-
 interface Run { ms: number; code: number | null; stdout: string; stderr: string }
 function timed(cmd: string, args: string[], opts: { cwd?: string; env: NodeJS.ProcessEnv }): Run {
   const t = performance.now();
@@ -142,19 +129,7 @@ function writeDist(dir: string, withAcls: boolean): void {
   fs.mkdirSync(base, { recursive: true });
   const config = Object.entries(TOPIC_CONFIG).map(([k, v]) => `    ${k}: ${/^\d+$/.test(v) ? v : JSON.stringify(v)}\n`).join('');
   for (let i = 0; i < N; i++) {
-    fs.writeFileSync(path.join(base, `kafkatopic.cdk.t${i}.yaml`), `apiVersion: kafka.strimzi.io/v1
-kind: KafkaTopic
-metadata:
-  name: cdk.t${i}
-  namespace: kafka
-  labels:
-    strimzi.io/cluster: main
-spec:
-  topicName: cdk.t${i}
-  partitions: ${PARTITIONS}
-  replicas: ${REPLICAS}
-  config:
-${config}`);
+    fs.writeFileSync(path.join(base, `kafkatopic.cdk.t${i}.yaml`), kafkaTopicYaml(`cdk.t${i}`, { partitions: PARTITIONS, replicas: REPLICAS, config }));
   }
   if (!withAcls) return;
   for (let u = 0; u < users(); u++) {
@@ -163,20 +138,7 @@ ${config}`);
       const ops = u * 10 + k + 1 < N ? '[Read, Describe]' : '[Read]';
       rules.push(`      - resource: { type: topic, name: ${bindingTopic('cdk', u, k)}, patternType: literal }\n        operations: ${ops}`);
     }
-    fs.writeFileSync(path.join(base, `kafkauser.cdk-u${u}.yaml`), `apiVersion: kafka.strimzi.io/v1
-kind: KafkaUser
-metadata:
-  name: cdk-u${u}
-  namespace: kafka
-  labels:
-    strimzi.io/cluster: main
-spec:
-  authentication: { type: scram-sha-512 }
-  authorization:
-    type: simple
-    acls:
-${rules.join('\n')}
-`);
+    fs.writeFileSync(path.join(base, `kafkauser.cdk-u${u}.yaml`), kafkaUserYaml(`cdk-u${u}`, rules.join('\n')));
   }
 }
 
@@ -251,7 +213,7 @@ async function main(): Promise<void> {
     `${REPLICAS} replica, ${Object.entries(TOPIC_CONFIG).map(([k, v]) => `${k}=${v}`).join(' ')}), ${N} ACL bindings; ` +
     `terraform -parallelism=${TF_PARALLELISM ?? '10 (default)'}; ${load()}`);
   const provider = buildProvider();
-  const launcher = buildCli();
+  const launcher = buildCli('terraform-cli');
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-terraform-'));
   const tfDir = path.join(tmp, 'tf');
