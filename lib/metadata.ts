@@ -39,15 +39,38 @@ export class ObjectMetadata {
   }
 }
 
+/** Labels and annotations passed down to a construct. */
+export interface InheritedMetadata {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+}
+
+const NONE: InheritedMetadata = Object.freeze({ labels: Object.freeze({}), annotations: Object.freeze({}) });
+
 /** The labels and annotations a construct inherits from its ancestors (and itself), nearest first wins. */
 export function inheritedMetadata(scope: IConstruct): { labels: Record<string, string>; annotations: Record<string, string> } {
-  const labels: Record<string, string> = {};
-  const annotations: Record<string, string> = {};
-  for (const c of scope.node.scopes) {
-    const m = ObjectMetadata._peek(c);
-    if (!m) continue;
-    Object.assign(labels, m.labels);
-    Object.assign(annotations, m.annotations);
-  }
-  return { labels, annotations };
+  const { labels, annotations } = inheritedMetadataResolver()(scope);
+  return { labels: { ...labels }, annotations: { ...annotations } };
+}
+
+/**
+ * {@link inheritedMetadata} for many constructs of one tree that does not change meanwhile (one synthesis): each
+ * ancestor's inherited metadata is worked out once and shared by everything below it, instead of walking every
+ * object's ancestors. The results are frozen: copy before changing.
+ */
+export function inheritedMetadataResolver(): (scope: IConstruct) => InheritedMetadata {
+  const known = new Map<IConstruct, InheritedMetadata>();
+  const resolve = (scope: IConstruct): InheritedMetadata => {
+    let r = known.get(scope);
+    if (r !== undefined) return r;
+    const parent = scope.node.scope;
+    const base = parent ? resolve(parent) : NONE;
+    const own = ObjectMetadata._peek(scope);
+    r = own && (Object.keys(own.labels).length > 0 || Object.keys(own.annotations).length > 0)
+      ? Object.freeze({ labels: Object.freeze({ ...base.labels, ...own.labels }), annotations: Object.freeze({ ...base.annotations, ...own.annotations }) })
+      : base;
+    known.set(scope, r);
+    return r;
+  };
+  return resolve;
 }
