@@ -178,8 +178,7 @@ export function orderingAnnotations(object: KubeObject, options: DeliveryOrderin
 
   if (argocd) {
     const syncOptions = existing[SYNC_OPTIONS_ANNOTATION];
-    const withAdded = { ...object, metadata: { ...object.metadata, annotations: { ...existing, ...out } } };
-    if (!parseSyncOptions(syncOptions).includes('ServerSideApply=true') && exceedsLastAppliedLimit(withAdded)) {
+    if (!parseSyncOptions(syncOptions).includes('ServerSideApply=true') && exceedsLastAppliedLimit(object, out)) {
       out[SYNC_OPTIONS_ANNOTATION] = mergeSyncOptions(syncOptions, 'ServerSideApply=true');
     }
   }
@@ -187,13 +186,22 @@ export function orderingAnnotations(object: KubeObject, options: DeliveryOrderin
 }
 
 /**
- * Whether client-side apply would fail for this object: the last-applied annotation holds the object's JSON,
- * and all annotations of an object together may not exceed 256 KiB. Some headroom is kept for annotations the
- * controllers add ({@link ANNOTATIONS_HEADROOM}).
+ * Whether client-side apply would fail for this object (with `added` annotations added): the last-applied annotation
+ * holds the object's JSON, and all annotations of an object together may not exceed 256 KiB. Some headroom is kept
+ * for annotations the controllers add ({@link ANNOTATIONS_HEADROOM}).
  */
-export function exceedsLastAppliedLimit(object: KubeObject): boolean {
-  const annotations = object.metadata?.annotations ?? {};
+export function exceedsLastAppliedLimit(object: KubeObject, added: Readonly<Record<string, string>> = {}): boolean {
+  const annotations = { ...object.metadata?.annotations, ...added };
+  // Nearly every object is far below the limit, which a bound tells without copying it: a UTF-16 unit is at most
+  // 3 bytes of UTF-8, and the added annotations lengthen the JSON by at most their escaped keys and values (6 units a
+  // character at worst), quotes, colon and comma each, and the `"metadata":{},"annotations":{},` they may need.
+  let units = JSON.stringify(object).length + 32;
+  for (const k in added) units += 6 * (k.length + added[k].length) + 6;
+  for (const k in annotations) units += k.length + annotations[k].length;
+  if (3 * units + LAST_APPLIED_ANNOTATION.length + 1 + ANNOTATIONS_HEADROOM <= ANNOTATIONS_SIZE_LIMIT) return false;
+
+  const withAdded = Object.keys(added).length === 0 ? object : { ...object, metadata: { ...object.metadata, annotations } };
   const others = Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
-  const lastApplied = Buffer.byteLength(LAST_APPLIED_ANNOTATION) + Buffer.byteLength(JSON.stringify(object)) + 1;
+  const lastApplied = Buffer.byteLength(LAST_APPLIED_ANNOTATION) + Buffer.byteLength(JSON.stringify(withAdded)) + 1;
   return others + lastApplied + ANNOTATIONS_HEADROOM > ANNOTATIONS_SIZE_LIMIT;
 }

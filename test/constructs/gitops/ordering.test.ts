@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { DataPlatform, Environment, ObjectMetadata } from 'cdk8s-dataops';
@@ -6,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { enableDeliveryOrdering, SyncWave } from '../../../constructs/gitops';
 import { applyDeliveryOrdering, exceedsLastAppliedLimit, orderingAnnotations } from '../../../constructs/gitops/ordering';
 import { SecretProducers } from '../../../constructs/gitops/secret-producers';
+import { KubeObject } from '../../../lib/synthesizer/manifest';
 import { KafkaCluster, Topic } from '../../../constructs/kafka';
 import { declareStrimziDelivery } from '../../../constructs/kafka/strimzi-object';
 import { Job } from '../../../constructs/k8s';
@@ -192,6 +194,27 @@ describe('server-side apply for large objects', () => {
     const overhead = JSON.stringify(object(0)).length + 'kubectl.kubernetes.io/last-applied-configuration'.length + 1 + 1024;
     expect(exceedsLastAppliedLimit(object(262144 - overhead))).toBe(false);
     expect(exceedsLastAppliedLimit(object(262144 - overhead + 1))).toBe(true);
+  });
+
+  it('tells the limit exactly, with annotations added, whatever the characters (its quick bound never decides wrongly)', () => {
+    // The definition: all annotations (the added ones included) plus the last-applied one holding the object's JSON.
+    const exact = (o: KubeObject, added: Record<string, string>) => {
+      const annotations = { ...o.metadata?.annotations, ...added };
+      const withAdded = { ...o, metadata: { ...o.metadata, annotations } };
+      const others = Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
+      return others + Buffer.byteLength('kubectl.kubernetes.io/last-applied-configuration') + Buffer.byteLength(JSON.stringify(withAdded)) + 1 + 1024 > 262144;
+    };
+    const unit = fc.constantFrom('x', 'ü', '€', '😀', '"', '\n', '\u0001');
+    fc.assert(fc.property(
+      fc.integer({ min: 40_000, max: 262_144 }), unit, fc.boolean(), fc.dictionary(fc.string({ unit, maxLength: 8 }), fc.string({ unit, maxLength: 8 }), { maxKeys: 3 }),
+      (n, ch, withMetadata, added) => {
+        const blob = ch.repeat(Math.floor(n / Buffer.byteLength(ch)));
+        const o: KubeObject = withMetadata
+          ? { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', annotations: { a: ch } }, data: { blob } } as KubeObject
+          : { apiVersion: 'v1', kind: 'ConfigMap', data: { blob } } as unknown as KubeObject;
+        expect(exceedsLastAppliedLimit(o, added)).toBe(exact(o, added));
+      },
+    ), { numRuns: 300 });
   });
 
   it('does not add ServerSideApply twice', () => {
