@@ -18,24 +18,32 @@ const VERSION = 1;
  * committed): in `node_modules/.cache/cdk8s-dataops/` of the nearest folder above it with a `node_modules`.
  */
 export class FileStates {
-  /** The recorded states of an output folder (none when there is no cache). */
+  /**
+   * The recorded states of an output folder (none when there is no cache). They are read on first use: a run into an
+   * empty folder (tens of thousands of states at a large platform) never parses them.
+   */
   public static load(outdir: string): FileStates {
-    const file = cacheFileOf(outdir);
-    let entries = new Map<string, FileState>();
-    if (file) {
+    return new FileStates(path.resolve(outdir), cacheFileOf(outdir));
+  }
+
+  private readonly next = new Map<string, FileState>();
+  private recorded?: Map<string, FileState>;
+
+  private constructor(private readonly outdir: string, private readonly file: string | undefined) {}
+
+  private get entries(): Map<string, FileState> {
+    if (this.recorded) return this.recorded;
+    this.recorded = new Map();
+    if (this.file) {
       try {
-        const data = JSON.parse(fs.readFileSync(file, 'utf8')) as { version: number; outdir: string; files: Record<string, FileState> };
-        if (data.version === VERSION && data.outdir === path.resolve(outdir)) entries = new Map(Object.entries(data.files));
+        const data = JSON.parse(fs.readFileSync(this.file, 'utf8')) as { version: number; outdir: string; files: Record<string, FileState> };
+        if (data.version === VERSION && data.outdir === this.outdir) this.recorded = new Map(Object.entries(data.files));
       } catch {
         // no cache, or an unreadable one: every file is read
       }
     }
-    return new FileStates(path.resolve(outdir), file, entries);
+    return this.recorded;
   }
-
-  private readonly next = new Map<string, FileState>();
-
-  private constructor(private readonly outdir: string, private readonly file: string | undefined, private readonly entries: Map<string, FileState>) {}
 
   /** Whether `rel` (relative to the output folder) holds exactly `content`: by its recorded state when it can tell, else by reading it. */
   public holds(rel: string, content: string): boolean {
