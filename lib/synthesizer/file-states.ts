@@ -14,6 +14,11 @@ const VERSION = 1;
  * are what was recorded and the recorded hash is the hash of the new content, the file is unchanged. Anything else
  * (a file edited by hand, a fresh clone, another machine) falls back to reading and comparing the file.
  *
+ * One instance serves one synthesis: what {@link FileStates.provesHolds} proved (the history rules ask first) is not
+ * looked at again by {@link FileStates.holds} for the same content (the writer asks next). A file changed by someone
+ * else in those seconds is then kept as it is, and recorded with its old state: the next run finds the state wrong,
+ * reads the file and puts it right.
+ *
  * The states are machine-local, like Git's index stat data, so they are kept outside the output folder (which is
  * committed): in `node_modules/.cache/cdk8s-dataops/` of the nearest folder above it with a `node_modules`.
  */
@@ -27,6 +32,8 @@ export class FileStates {
   }
 
   private readonly next = new Map<string, FileState>();
+  /** What {@link FileStates.provesHolds} proved in this run: file → content. */
+  private readonly proven = new Map<string, string>();
   private recorded?: Map<string, FileState>;
 
   private constructor(private readonly outdir: string, private readonly file: string | undefined) {}
@@ -49,6 +56,10 @@ export class FileStates {
   public holds(rel: string, content: string): boolean {
     const abs = path.join(this.outdir, rel);
     const state = this.entries.get(rel);
+    if (state && this.proven.get(rel) === content) {
+      this.next.set(rel, state);
+      return true;
+    }
     if (state) {
       const st = fs.statSync(abs, { throwIfNoEntry: false });
       if (!st) return false;
@@ -77,7 +88,9 @@ export class FileStates {
     const state = this.entries.get(rel);
     if (!state) return false;
     const st = fs.statSync(path.join(this.outdir, rel), { throwIfNoEntry: false });
-    return st !== undefined && st.size === state[0] && Math.round(st.mtimeMs) === state[1] && st.ino === state[2] && sha1(content) === state[3];
+    const same = st !== undefined && st.size === state[0] && Math.round(st.mtimeMs) === state[1] && st.ino === state[2] && sha1(content) === state[3];
+    if (same) this.proven.set(rel, content);
+    return same;
   }
 
   /** Writes `content` to `abs` (the file `rel` will be once the folder is in place) and records its state. */

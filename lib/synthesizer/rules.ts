@@ -77,6 +77,8 @@ export interface CheckPoliciesOptions {
   readonly environments?: readonly string[];
   /** The synthesis's renderings (shared with the manifests, so that each object is rendered once). @default - its own */
   readonly renderings?: RenderCache;
+  /** The output folder's file states (shared with the writer, so that a file proven unchanged is not looked at twice). @default - its own */
+  readonly states?: FileStates;
 }
 
 /**
@@ -88,7 +90,7 @@ export function checkPolicies(scope: DataPlatform | Environment, objects: readon
   ensureOutputPack(scope);
   const outdir = options.outdir;
   let owned: ReadonlySet<string> | undefined;
-  let states: FileStates | undefined;
+  let states = options.states;
   const renderings = options.renderings ?? new RenderCache();
   const previous = outdir === undefined ? undefined : (o: SynthesizedObject): KubeObject | undefined =>
     readPreviousObject(outdir, o.file, (owned ??= readOwnedFiles(outdir)), o.object, (states ??= FileStates.load(outdir)), renderings);

@@ -9,6 +9,7 @@ import { PolicyReport } from '../policy/report';
 import { SynthesizedObject } from './manifest';
 import { PreviousOutput } from './previous';
 import { addPolicyReports, checkPolicies } from './rules';
+import { FileStates } from './file-states';
 import { RenderCache } from './yaml';
 import { compareOutput, OutputComparison, readOwnedFiles, writeOutput, WriteResult } from './writer';
 
@@ -45,12 +46,12 @@ export class Synthesis {
 
   /** Writes the output folder atomically. */
   public write(): WriteResult {
-    return writeOutput(this.outdir, this.files);
+    return writeOutput(this.outdir, this.files, fileStatesOf(this));
   }
 
   /** Compares with the output folder on disk, writing nothing. */
   public compare(): OutputComparison {
-    return compareOutput(this.outdir, this.files);
+    return compareOutput(this.outdir, this.files, fileStatesOf(this));
   }
 }
 
@@ -63,14 +64,24 @@ export function synthesizePlatform(platform: DataPlatform, options: SynthesizeOp
   const outdir = path.resolve(options.outdir ?? platform.outdir);
   const objects = PreviousOutput._during(platform, outdir, () => collectObjects(platform, { environments: options.environments }));
   const renderings = new RenderCache();
-  const policy = checkPolicies(platform, objects, { outdir, environments: options.environments, renderings });
+  const states = FileStates.load(outdir);
+  const policy = checkPolicies(platform, objects, { outdir, environments: options.environments, renderings, states });
   if (options.policy !== 'report') policy.assertNoBlocking();
 
   const { files, shards } = renderManifests(objects, Sharding.budgetOf(platform), renderings);
   Artifacts.render(platform, artifactContext(outdir, objects, shards), files);
   addPolicyReports(files, platform, policy, outdir, options.environments);
   if (options.environments) keepOtherEnvironments(outdir, files, options.environments);
-  return new Synthesis(outdir, objects, files, policy);
+  const synthesis = new Synthesis(outdir, objects, files, policy);
+  statesOfSyntheses.set(synthesis, states);
+  return synthesis;
+}
+
+/** The output folder's file states as {@link synthesizePlatform} found them (its policy rules proved files unchanged with them). */
+const statesOfSyntheses = new WeakMap<Synthesis, FileStates>();
+
+function fileStatesOf(synthesis: Synthesis): FileStates {
+  return statesOfSyntheses.get(synthesis) ?? FileStates.load(synthesis.outdir);
 }
 
 /** Synthesizes one environment in memory (used by the testing helpers). */

@@ -47,10 +47,9 @@ export function readOwnedFiles(outdir: string): Set<string> {
 }
 
 /** Compares desired files with the output folder without writing anything (`synth --check`). */
-export function compareOutput(outdir: string, files: ReadonlyMap<string, string>): OutputComparison {
+export function compareOutput(outdir: string, files: ReadonlyMap<string, string>, states: FileStates = FileStates.load(outdir)): OutputComparison {
   recoverInterruptedSwap(outdir);
   const owned = readOwnedFiles(outdir);
-  const states = FileStates.load(outdir);
   const added: string[] = []; const changed: string[] = []; const unchanged: string[] = [];
   for (const [rel, content] of files) {
     if (states.holds(rel, content)) unchanged.push(rel);
@@ -72,13 +71,12 @@ export function compareOutput(outdir: string, files: ReadonlyMap<string, string>
  * a kill between the two renames is rolled back by the next run. Owned files no longer produced are
  * removed; files the synthesizer never wrote are kept.
  */
-export function writeOutput(outdir: string, files: ReadonlyMap<string, string>): WriteResult {
+export function writeOutput(outdir: string, files: ReadonlyMap<string, string>, states: FileStates = FileStates.load(outdir)): WriteResult {
   const target = path.resolve(outdir);
   assertDedicatedFolder(target);
   recoverInterruptedSwap(target);
   const owned = readOwnedFiles(target);
   const existing = listFiles(target);
-  const states = FileStates.load(target);
 
   const written: string[] = []; const unchanged: string[] = []; const foreign: string[] = [];
   const keep = new Map<string, string>(); // relative path → existing absolute path to hard-link
