@@ -6,6 +6,13 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
+// Node 22.1 and later: V8's code cache on disk for every module this process compiles (the library, its dependencies,
+// the app), so that a run after the first does not compile them again (about 0.1 s of a small app's 0.8 s). Node
+// keeps it in os.tmpdir() unless NODE_COMPILE_CACHE names a folder; NODE_DISABLE_COMPILE_CACHE=1 turns it off; it
+// never fails a run. Node 20 has no such API.
+const { enableCompileCache } = require('node:module');
+if (typeof enableCompileCache === 'function') enableCompileCache();
+
 const root = path.join(__dirname, '..');
 const fromSource = fs.existsSync(path.join(root, 'synth', 'cli.ts'));
 let cli;

@@ -22,6 +22,7 @@
  *   BENCH_OUT     output folder (git-ignored)                           default bench-out
  *   BENCH_BUILD   0 to reuse out/ as it is instead of compiling         default 1
  *   BENCH_PROFILE 1 to write a CPU profile of each `ours` run (node --cpu-prof) to BENCH_OUT/profiles
+ *   BENCH_NODE    the node binary of every measured process (ours and the baselines)  default this one
  * `node scripts/bench.js --micro [...]` runs the older in-process micro-benchmark (scripts/bench-synth.ts).
  */
 'use strict';
@@ -31,6 +32,9 @@ const path = require('node:path');
 const { execFileSync, spawnSync } = require('node:child_process');
 
 const root = path.join(__dirname, '..');
+/** The node that runs every measured process (BENCH_NODE: compare Node versions on the same objects). */
+const nodeBin = process.env.BENCH_NODE ? path.resolve(process.env.BENCH_NODE) : process.execPath;
+const nodeVersion = nodeBin === process.execPath ? process.version : execFileSync(nodeBin, ['--version'], { encoding: 'utf8' }).trim();
 
 if (process.argv[2] === '--micro') {
   const r = spawnSync(process.execPath, ['--expose-gc', path.join(__dirname, 'bench-micro.js'), ...process.argv.slice(3)], { stdio: 'inherit' });
@@ -42,6 +46,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 3);
 const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const want = (m) => !only || only.has(m);
 const out = path.resolve(root, process.env.BENCH_OUT ?? 'bench-out');
+const compileCache = path.join(out, 'node-compile-cache');
 if (sizes.some((n) => !Number.isInteger(n) || n < 10) || !Number.isInteger(runs) || runs < 1) {
   console.error('BENCH_SIZES: integers of at least 10 (e.g. 1k,10k,50k); BENCH_RUNS: a positive integer');
   process.exit(2);
@@ -102,9 +107,12 @@ function measure(args, cwd, env = {}, profileName) {
   const profile = profileName && process.env.BENCH_PROFILE === '1'
     ? ['--cpu-prof', `--cpu-prof-dir=${path.join(out, 'profiles')}`, `--cpu-prof-name=${profileName}-${Date.now()}.cpuprofile`] : [];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [...profile, ...args], {
+  const r = spawnSync(nodeBin, [...profile, ...args], {
     cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, ...env, NODE_OPTIONS: `--require ${path.join(out, 'rss.js')}`, BENCH_RSS_FILE: rssFile, NO_COLOR: '1' },
+    env: {
+      ...process.env, ...env, NODE_OPTIONS: `--require ${path.join(out, 'rss.js')}`, BENCH_RSS_FILE: rssFile, NO_COLOR: '1',
+      NODE_COMPILE_CACHE: compileCache, // Node 22.1+ (bin/synth.js enables it): kept here, so that a cold run can clear it
+    },
   });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 && !(env.BENCH_EXPECT_STATUS && Number(env.BENCH_EXPECT_STATUS) === r.status)) {
@@ -139,18 +147,19 @@ const LABELS = {
 
 function main() {
   const started = new Date();
-  log(`cdk8s-dataops synth benchmark: node ${process.version}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), ` +
+  log(`cdk8s-dataops synth benchmark: node ${nodeVersion}, ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), ` +
     `${Math.round(os.totalmem() / 2 ** 30)} GiB; load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; sizes ${sizes.join(', ')} topics, ${runs} round(s)`);
   const { project, pkgDir, version } = prepare();
   const synthJs = path.join(pkgDir, 'bin', 'synth.js');
   const platformDir = path.join(project, 'platform');
-  const results = { date: started.toISOString(), node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, version, loadBefore: os.loadavg(), sizes: [] };
+  const results = { date: started.toISOString(), node: nodeVersion, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, version, loadBefore: os.loadavg(), sizes: [] };
 
   if (want('cold')) {
     // The first run has nothing cached (the app's transpiled files, node_modules/.cache/cdk8s-dataops/ts): it loads
     // ts-node, TypeScript and swc. The later ones are what a user waits for on every run after that.
     const small = path.join(project, 'small');
     fs.rmSync(path.join(project, 'node_modules', '.cache', 'cdk8s-dataops'), { recursive: true, force: true });
+    fs.rmSync(compileCache, { recursive: true, force: true });
     const samples = [];
     for (let i = 0; i < Math.max(5, runs) + 1; i++) {
       fs.rmSync(path.join(small, 'dist'), { recursive: true, force: true });
