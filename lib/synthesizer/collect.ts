@@ -77,9 +77,12 @@ export function collectObjects(scope: DataPlatform | Environment, options: Colle
   return out;
 }
 
-/** Errors name the L2 construct a user wrote, not its inner 'Resource'. */
+/**
+ * Errors and findings name the construct a user wrote, not its inner 'Resource' (an L2 around a cdk8s-plus construct
+ * around its ApiObject has two: `app/Deployment/Resource/Resource` is `app/Deployment`).
+ */
 function userPath(path: string): string {
-  return path.replace(/\/(Resource|Default)$/, '');
+  return path.replace(/(\/(Resource|Default))+$/, '');
 }
 
 /** All ApiObjects below a construct, depth first in definition order. */

@@ -102,7 +102,7 @@ describe('PolicyPacks.recommended()', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toMatch(/prod\/orders\/app\/Deployment\/Resource, field 'spec\.template\.spec\.containers\[name=app\]\.env\[name=DB_PASSWORD\]': .*\[DOP-K8S-001\]/);
+    expect(message).toMatch(/prod\/orders\/app\/Deployment, field 'spec\.template\.spec\.containers\[name=app\]\.env\[name=DB_PASSWORD\]': .*\[DOP-K8S-001\]/);
     expect(message).not.toContain('hunter2');
   });
 
@@ -118,7 +118,7 @@ describe('PolicyPacks.recommended()', () => {
       expect(findings(f.platform, id).map(([p]) => p), id).toEqual(expect.arrayContaining(['prod/orders/raw']));
       expect(findings(f.platform, id).map(([p]) => p).filter((p) => p.startsWith('prod/orders/app')), id).toEqual([]);
     }
-    expect(findings(f.platform, 'DOP-K8S-006').map(([p]) => p)).toEqual(['prod/orders/app/Deployment/Resource', 'prod/orders/raw']);
+    expect(findings(f.platform, 'DOP-K8S-006').map(([p]) => p)).toEqual(['prod/orders/app/Deployment', 'prod/orders/raw']);
     const dev = fixture(false);
     new ApiObject(dev.pipeline, 'raw', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } });
     expect(findings(dev.platform, 'DOP-K8S-006')).toEqual([]);
