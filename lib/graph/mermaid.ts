@@ -1,23 +1,106 @@
 import { DataFlowGraph, GraphNode } from './graph';
 
-/** Mermaid flowchart of a graph: datasets as cylinders, processes as boxes, pipelines as subgraphs. */
-export function renderMermaid(graph: DataFlowGraph): string {
+/**
+ * Mermaid's default `maxTextSize`, which a Markdown document cannot raise on GitHub (or in most viewers): a longer
+ * diagram is shown as "Maximum text size in diagram exceeded" instead of a graph.
+ */
+export const MERMAID_MAX_TEXT = 50_000;
+
+/**
+ * Mermaid flowchart of a graph: datasets as cylinders, processes as boxes, pipelines as subgraphs. Undefined when the
+ * text would be longer than `maxLength` (it is not built any further then).
+ */
+export function renderMermaid(graph: DataFlowGraph, maxLength = Infinity): string | undefined {
   const nodes = graph.nodes;
   const ids = new Map(nodes.map((n, i) => [n.id, `n${i}`]));
-  const lines = ['flowchart LR'];
+  const text = new BoundedText(maxLength, 'flowchart LR');
   const shape = (n: GraphNode) => {
     const label = `${escape(n.name)}<br/><small>${escape(n.kind)}</small>`;
     return n.role === 'dataset' ? `${ids.get(n.id)}[("${label}")]` : `${ids.get(n.id)}["${label}"]`;
   };
-  const groups = graph.groups;
-  groups.forEach((g, gi) => {
-    lines.push(`  subgraph g${gi}["${escape(g.name)}${g.owner ? ` · ${escape(g.owner)}` : ''}"]`);
-    for (const n of nodes.filter((x) => x.group === g.name)) lines.push(`    ${shape(n)}`);
-    lines.push('  end');
+  const members = new Map<string, GraphNode[]>();
+  for (const n of nodes) if (n.group) (members.get(n.group) ?? members.set(n.group, []).get(n.group)!).push(n);
+  graph.groups.forEach((g, gi) => {
+    text.add(`  subgraph g${gi}["${escape(g.name)}${g.owner ? ` · ${escape(g.owner)}` : ''}"]`);
+    for (const n of members.get(g.name) ?? []) text.add(`    ${shape(n)}`);
+    text.add('  end');
   });
-  for (const n of nodes.filter((x) => !x.group)) lines.push(`  ${shape(n)}`);
-  for (const e of graph.edges) lines.push(`  ${ids.get(e.from)} --> ${ids.get(e.to)}`);
-  return lines.join('\n');
+  for (const n of nodes) if (!n.group) text.add(`  ${shape(n)}`);
+  for (const e of graph.edges) text.add(`  ${ids.get(e.from)} --> ${ids.get(e.to)}`);
+  return text.result();
+}
+
+/**
+ * The pipelines of a graph and the data flowing between them (for graphs too large for {@link renderMermaid}): each
+ * pipeline is one box with its owner and how many datasets and processes it has, a node outside every pipeline stays
+ * a node of its own, and an arrow goes wherever an edge of the graph crosses from one to another. Undefined when even
+ * that is longer than `maxLength`.
+ */
+export function renderPipelineMermaid(graph: DataFlowGraph, maxLength = Infinity): string | undefined {
+  const groups = graph.groups;
+  const groupIds = new Map(groups.map((g, i) => [g.name, `g${i}`]));
+  const nodes = graph.nodes;
+  const loose = new Map<string, string>();
+  const counts = new Map<string, { datasets: number; processes: number }>();
+  for (const n of nodes) {
+    if (!n.group) {
+      loose.set(n.id, `n${loose.size}`);
+      continue;
+    }
+    const c = counts.get(n.group) ?? counts.set(n.group, { datasets: 0, processes: 0 }).get(n.group)!;
+    if (n.role === 'dataset') c.datasets++;
+    else c.processes++;
+  }
+  const text = new BoundedText(maxLength, 'flowchart LR');
+  for (const g of groups) {
+    const c = counts.get(g.name) ?? { datasets: 0, processes: 0 };
+    text.add(`  ${groupIds.get(g.name)}["${escape(g.name)}${g.owner ? ` · ${escape(g.owner)}` : ''}<br/>` +
+      `<small>${plural(c.datasets, 'dataset')}, ${plural(c.processes, 'process', 'processes')}</small>"]`);
+  }
+  for (const n of nodes) {
+    if (n.group) continue;
+    const label = `${escape(n.name)}<br/><small>${escape(n.kind)}</small>`;
+    text.add(n.role === 'dataset' ? `  ${loose.get(n.id)}[("${label}")]` : `  ${loose.get(n.id)}["${label}"]`);
+  }
+  const endOf = (id: string) => {
+    const group = graph.node(id)?.group;
+    return group !== undefined ? groupIds.get(group)! : loose.get(id)!;
+  };
+  const seen = new Set<string>();
+  for (const e of graph.edges) {
+    const from = endOf(e.from);
+    const to = endOf(e.to);
+    const key = `${from} ${to}`;
+    if (from === to || seen.has(key)) continue;
+    seen.add(key);
+    text.add(`  ${from} --> ${to}`);
+  }
+  return text.result();
+}
+
+/** Lines joined by line breaks, given up on (undefined) once longer than a bound. */
+class BoundedText {
+  private readonly lines: string[];
+  private length: number;
+
+  constructor(private readonly max: number, first: string) {
+    this.lines = [first];
+    this.length = first.length;
+  }
+
+  public add(line: string): void {
+    if (this.length > this.max) return;
+    this.length += 1 + line.length;
+    this.lines.push(line);
+  }
+
+  public result(): string | undefined {
+    return this.length > this.max ? undefined : this.lines.join('\n');
+  }
+}
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 function escape(s: string): string {
