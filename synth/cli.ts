@@ -91,9 +91,12 @@ function firstPositional(program: Command, argv: readonly string[]): string | un
     const arg = argv[i];
     if (arg === '--') return argv[i + 1];
     if (!arg.startsWith('-')) return arg;
+    const name = arg.split('=')[0];
+    const option = program.options.find((o) => o.long === name || o.short === name);
+    // An unknown option (`--outdir x`): commander reports it, with the closest known one; its value is no command.
+    if (!option) return undefined;
     if (arg.includes('=')) continue;
-    const option = program.options.find((o) => o.long === arg || o.short === arg);
-    if (option && (option.required || option.optional)) {
+    if (option.required || option.optional) {
       // --env takes several values: every following word that is not an option belongs to it.
       if (option.variadic) while (i + 1 < argv.length && !argv[i + 1].startsWith('-')) i++;
       else i++;

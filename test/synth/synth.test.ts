@@ -226,6 +226,10 @@ describe('synth errors', () => {
     expect(run.stderr).toMatch(/^error unknown command 'valdate'; did you mean 'synth validate'\? \(commands: diff, validate, [a-z, ]+; 'synth --help' lists them\)\n$/);
     expect(runSynth(['-q', 'dif', '--env', 'prod'], repo).stderr).toContain("did you mean 'synth diff'?");
     expect(runSynth(['--out', 'x', 'zzzzzz'], repo).stderr).toMatch(/^error unknown command 'zzzzzz' \(commands: diff, validate, [a-z, ]+; 'synth --help' lists them\)\n$/);
+    // a mistyped option's value is not taken for a command: the option is named, with the closest one
+    const option = runSynth(['--outdir', 'x'], repo);
+    expect(option.code).toBe(ExitCode.INPUT_ERROR);
+    expect(option.stderr).toMatch(/^error: unknown option '--outdir'\n\(Did you mean --out\?\)\n/);
     expect(fs.existsSync(path.join(repo, 'dist'))).toBe(false);
   });
 
