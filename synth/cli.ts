@@ -19,6 +19,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = withCommonFlags(new Command('synth'))
     .description('Synthesize the data platform into dist/ (Kubernetes YAML for Argo CD and Flux)')
     .option('--check', 'write nothing; exit 1 and list stale files when dist differs from the code')
+    .option('--no-cache', 'run the app even when nothing it read has changed since a run that changed nothing (which is otherwise replayed)')
     .showHelpAfterError()
     .enablePositionalOptions() // options after a subcommand belong to it (`synth diff --env prod`, `synth kafka plan -v`)
     .exitOverride()

@@ -1,0 +1,269 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// The modules' own objects, which everyone shares (`import * as` gives a copy of each under esModuleInterop, and
+// wrapping a copy wraps nothing).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sharedFs = require('node:fs') as Record<string, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sharedChildProcess = require('node:child_process') as Record<string, unknown>;
+
+/** What a traced run read, and what it did that no record can describe. */
+export interface TracedRun {
+  /** Files and folders the run looked at through `fs` (read, listed, stat-ed, checked): absolute paths. */
+  readonly paths: ReadonlySet<string>;
+  /** Paths the run resolved with `fs.realpathSync` (Node's module loader does for every module) → the real path. */
+  readonly realpaths: ReadonlyMap<string, string>;
+  /** Environment variables the run touched → their value before it touched them (undefined: unset). */
+  readonly env: ReadonlyMap<string, string | undefined>;
+  /** Whether the run listed the whole environment (then every variable is an input). */
+  readonly wholeEnv: boolean;
+  /** Paths the run wrote (created, changed, removed) through `fs`. */
+  readonly written: ReadonlySet<string>;
+  /** Why the run depends on something no record can describe (the first reason); undefined when it does not. */
+  readonly untraceable?: string;
+}
+
+/** The `fs` functions that only look: their first argument is the path looked at. */
+const LOOKING = ['readFileSync', 'existsSync', 'statSync', 'lstatSync', 'readdirSync', 'accessSync', 'readlinkSync', 'opendirSync'] as const;
+/** The `fs` functions that change the file system: the paths they change are their first (and for some, second) argument. */
+const CHANGING = ['writeFileSync', 'appendFileSync', 'mkdirSync', 'mkdtempSync', 'rmSync', 'rmdirSync', 'unlinkSync', 'truncateSync',
+  'utimesSync', 'lutimesSync', 'chmodSync', 'lchmodSync', 'chownSync', 'lchownSync'] as const;
+const CHANGING_TWO = ['renameSync', 'copyFileSync', 'cpSync', 'linkSync', 'symlinkSync'] as const;
+
+/**
+ * Records what one run of the `synth` command depends on, so that a later run can tell, without running the app, that
+ * it would produce the same output (see {@link ReplayCache}).
+ *
+ * From {@link Trace.start} to {@link Trace.stop} it wraps, for everyone in the process (the app, its libraries, Node's
+ * own module loader, this package):
+ * - the synchronous `fs` functions that look at files (`readFileSync`, `existsSync`, `statSync`, `readdirSync`, ...):
+ *   the path looked at is an input, and `realpathSync` records where a path led (a re-pointed symlink is a change);
+ * - the synchronous `fs` functions that change files: the paths changed (a run that writes outside its output folder
+ *   and the cache has a side effect that replaying it would skip);
+ * - `process.env`: every variable read (or set), with its value before the run touched it;
+ * - what no record can describe: any `child_process` function, and the clock: `Date.now()`, `new Date()` and `Date()`
+ *   without arguments, called from outside this package.
+ *
+ * Randomness is not traced: libraries draw random numbers as they load (brace-expansion does), and random output makes
+ * a run write, and a run that writes is not recorded. The clock is, because output that depends on it coarsely (a date)
+ * stays the same from one run to the next for a while.
+ *
+ * Asynchronous `fs` functions are not wrapped: the synthesis is synchronous, so nothing they read can reach the output.
+ * What Node reads natively (`NODE_OPTIONS`, `TZ`, the locale) is part of the replay key instead.
+ */
+export class Trace {
+  /** Starts tracing this process. */
+  public static start(): Trace {
+    const trace = new Trace();
+    trace.install();
+    return trace;
+  }
+
+  private readonly paths = new Set<string>();
+  private readonly realpaths = new Map<string, string>();
+  private readonly env = new Map<string, string | undefined>();
+  private readonly written = new Set<string>();
+  private wholeEnv = false;
+  private untraceable?: string;
+  private readonly restore: (() => void)[] = [];
+  private ignored: string[] = [];
+
+  private constructor() {}
+
+  /** Paths below these folders are not recorded (the output folders, which a replay checks as a whole, and the cache). */
+  public ignoreBelow(...dirs: string[]): void {
+    this.ignored.push(...dirs.map((d) => path.resolve(d)));
+  }
+
+  /** Stops tracing and returns what was recorded. */
+  public stop(): TracedRun {
+    for (const undo of this.restore.splice(0).reverse()) undo();
+    return {
+      paths: this.paths, realpaths: this.realpaths, env: this.env, wholeEnv: this.wholeEnv,
+      written: this.written, untraceable: this.untraceable,
+    };
+  }
+
+  private install(): void {
+    const fsm = sharedFs as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of LOOKING) this.wrap(fsm, name, (args) => this.look(args[0]));
+    for (const name of CHANGING) this.wrap(fsm, name, (args) => this.change(args[0]));
+    for (const name of CHANGING_TWO) this.wrap(fsm, name, (args) => { this.change(args[0]); this.change(args[1]); });
+    // openSync: reading ('r', the default) looks at the file; any other flag may change it
+    this.wrap(fsm, 'openSync', (args) => (args[1] === undefined || args[1] === 'r' || args[1] === fs.constants.O_RDONLY ? this.look(args[0]) : this.change(args[0])));
+    this.wrapRealpath(fsm);
+    const cp = sharedChildProcess as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']) {
+      this.wrap(cp, name, () => this.cannotTrace(`it ran a child process (child_process.${name})`));
+    }
+    this.wrapEnv();
+    this.wrapClock();
+  }
+
+  /** Replaces `obj[name]` with a function that calls `before` with the arguments, then the original. */
+  private wrap(obj: Record<string, (...args: unknown[]) => unknown>, name: string, before: (args: unknown[]) => void): void {
+    const original = obj[name];
+    if (typeof original !== 'function') return;
+    const wrapped = function (this: unknown, ...args: unknown[]) {
+      before(args);
+      return original.apply(this, args);
+    };
+    Object.assign(wrapped, original); // fs.realpathSync.native and the like
+    this.replace(obj, name, wrapped);
+  }
+
+  /**
+   * Sets `obj[name]` (a data property or an accessor) until {@link Trace.stop}. A property that can be neither
+   * redefined nor written is left as it is (none of the ones wrapped is such in Node 20 to 24).
+   */
+  private replace(obj: object, name: string, value: unknown): void {
+    const descriptor = Object.getOwnPropertyDescriptor(obj, name);
+    if (descriptor && !descriptor.configurable) {
+      if (!descriptor.writable) return;
+      (obj as Record<string, unknown>)[name] = value;
+      this.restore.push(() => { (obj as Record<string, unknown>)[name] = descriptor.value; });
+      return;
+    }
+    Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: descriptor?.enumerable ?? true });
+    this.restore.push(() => {
+      if (descriptor) Object.defineProperty(obj, name, descriptor);
+      else delete (obj as Record<string, unknown>)[name];
+    });
+  }
+
+  private wrapRealpath(fsm: Record<string, (...args: unknown[]) => unknown>): void {
+    // .native first: wrapping realpathSync copies its .native onto the wrapper
+    for (const [holder, name] of [[fsm.realpathSync as unknown as Record<string, (...args: unknown[]) => unknown>, 'native'], [fsm, 'realpathSync']] as const) {
+      const original = holder[name];
+      const realpaths = this.realpaths;
+      const ignoredPath = (p: string) => this.isIgnored(p);
+      const wrapped = function (this: unknown, ...args: unknown[]) {
+        const result = original.apply(this, args);
+        const p = pathOf(args[0]);
+        if (p !== undefined && typeof result === 'string' && !ignoredPath(p) && !realpaths.has(p)) realpaths.set(p, result);
+        return result;
+      };
+      Object.assign(wrapped, original);
+      this.replace(holder, name, wrapped);
+    }
+  }
+
+  private wrapEnv(): void {
+    const original = process.env;
+    const touched = this.env;
+    const touch = (key: string | symbol) => {
+      if (typeof key === 'string' && !touched.has(key)) touched.set(key, Reflect.get(original, key) as string | undefined);
+    };
+    process.env = new Proxy(original, {
+      get: (target, key) => { touch(key); return Reflect.get(target, key); },
+      has: (target, key) => { touch(key); return Reflect.has(target, key); },
+      set: (target, key, value) => { touch(key); return Reflect.set(target, key, value); },
+      deleteProperty: (target, key) => { touch(key); return Reflect.deleteProperty(target, key); },
+      defineProperty: (target, key, desc) => { touch(key); return Reflect.defineProperty(target, key, desc); },
+      getOwnPropertyDescriptor: (target, key) => { touch(key); return Reflect.getOwnPropertyDescriptor(target, key); },
+      ownKeys: (target) => { this.wholeEnv = true; return Reflect.ownKeys(target); },
+    });
+    this.restore.push(() => { process.env = original; });
+  }
+
+  private wrapClock(): void {
+    const note = (what: string) => {
+      const caller = callerOf();
+      if (caller !== undefined && !isOwnFile(caller)) this.cannotTrace(`${what} was called (${caller})`);
+    };
+    const OriginalDate = Date;
+    const originalNow = Date.now;
+    const now = function now(): number {
+      note('Date.now()');
+      return originalNow.call(OriginalDate);
+    };
+    this.replace(OriginalDate, 'now', now);
+    const DateProxy: DateConstructor = new Proxy(OriginalDate, {
+      construct(target, args, newTarget): object {
+        if (args.length === 0) note('new Date()');
+        return Reflect.construct(target, args, newTarget === DateProxy ? target : newTarget);
+      },
+      apply(target, thisArg, args) {
+        note('Date()');
+        return Reflect.apply(target, thisArg, args);
+      },
+    });
+    this.replace(globalThis, 'Date', DateProxy);
+  }
+
+  private look(arg: unknown): void {
+    const p = pathOf(arg);
+    if (p === undefined) {
+      if (typeof arg === 'number') this.cannotTrace('it read a file by descriptor');
+      return;
+    }
+    if (!this.isIgnored(p)) this.paths.add(p);
+  }
+
+  private change(arg: unknown): void {
+    const p = pathOf(arg);
+    if (p !== undefined && !this.isIgnored(p)) this.written.add(p);
+  }
+
+  private isIgnored(p: string): boolean {
+    for (const dir of this.ignored) {
+      if (p === dir || (p.startsWith(dir) && p[dir.length] === path.sep)) return true;
+    }
+    return false;
+  }
+
+  private cannotTrace(reason: string): void {
+    this.untraceable ??= reason;
+  }
+}
+
+/** The absolute path a `fs` function was given, if it was given one (not a file descriptor). */
+function pathOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return path.resolve(arg);
+  if (Buffer.isBuffer(arg)) return path.resolve(arg.toString());
+  if (arg instanceof URL && arg.protocol === 'file:') return path.resolve(decodeURIComponent(arg.pathname));
+  return undefined;
+}
+
+/**
+ * The file that called the traced function: the first frame of the stack outside this file and outside Node's own
+ * code (source-mapped when source maps are installed).
+ */
+function callerOf(): string | undefined {
+  const holder: { stack?: string } = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 12;
+  try {
+    Error.captureStackTrace(holder);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  for (const line of (holder.stack ?? '').split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/)?\/[^()]*?|[A-Za-z]:\\[^()]*?):\d+:\d+\)?$/.exec(line.trim());
+    if (!m) continue; // node:internal frames, native frames
+    const file = m[1].replace(/^file:\/\//, '');
+    if (path.basename(file, path.extname(file)) === 'trace' && isOwnFile(file)) continue;
+    return file;
+  }
+  return undefined;
+}
+
+/** This package's own folder (its compiled or source files, not its dependencies). */
+const OWN_ROOT = ownRoot();
+
+function ownRoot(): string {
+  for (let d = __dirname; ; d = path.dirname(d)) {
+    try {
+      if ((JSON.parse(fs.readFileSync(path.join(d, 'package.json'), 'utf8')) as { name?: string }).name === 'cdk8s-dataops') return d;
+    } catch {
+      // not here
+    }
+    if (path.dirname(d) === d) return path.resolve(__dirname, '..', '..');
+  }
+}
+
+function isOwnFile(file: string): boolean {
+  const rel = path.relative(OWN_ROOT, file);
+  return !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.split(path.sep).includes('node_modules');
+}
