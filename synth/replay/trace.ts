@@ -263,7 +263,13 @@ function ownRoot(): string {
   }
 }
 
+/** Whether `file` is this package's own code (compiled, or its sources in a checkout): not its dependencies, tests or examples. */
 function isOwnFile(file: string): boolean {
   const rel = path.relative(OWN_ROOT, file);
-  return !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.split(path.sep).includes('node_modules');
+  if (rel.startsWith('..') || path.isAbsolute(rel)) return false;
+  const top = rel.split(path.sep)[0];
+  return OWN_FOLDERS.has(top) || (!rel.includes(path.sep) && /^(index|testing)\.[cm]?[jt]s$/.test(rel));
 }
+
+/** The folders of this package that hold its code. */
+const OWN_FOLDERS = new Set(['out', 'lib', 'synth', 'constructs', 'bin']);
