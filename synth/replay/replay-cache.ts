@@ -197,6 +197,7 @@ export class Recording {
  */
 function inputsOf(run: TracedRun): Set<string> {
   const out = new Set(run.paths);
+  for (const tree of run.trees) for (const dir of foldersBelow(tree)) out.add(dir);
   const packageJsonOf = new Map<string, string | undefined>();
   const nearestPackageJson = (dir: string): string | undefined => {
     if (packageJsonOf.has(dir)) return packageJsonOf.get(dir);
@@ -231,6 +232,28 @@ function unchanged(recorded: Recorded): boolean {
     for (const [rel, s] of entries) if (!sameStamp(stamp(rel === '' ? dir : path.join(dir, rel), false), s)) return false;
   }
   return true;
+}
+
+/** `dir` and every folder below it, through symbolic links as a recursive listing goes (each real folder once). */
+function foldersBelow(dir: string): string[] {
+  const out = [dir];
+  const seen = new Set<string>();
+  for (let i = 0; i < out.length; i++) {
+    let entries: fs.Dirent[];
+    try {
+      const real = fs.realpathSync(out[i]);
+      if (seen.has(real)) continue;
+      seen.add(real);
+      entries = fs.readdirSync(out[i], { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const e of entries) {
+      const p = path.join(out[i], e.name);
+      if (e.isDirectory() || (e.isSymbolicLink() && fs.statSync(p, { throwIfNoEntry: false })?.isDirectory())) out.push(p);
+    }
+  }
+  return out;
 }
 
 /** Every file and folder below `dir` (the folder itself as ''), not following links. */

@@ -7,11 +7,17 @@ import * as path from 'node:path';
 const sharedFs = require('node:fs') as Record<string, unknown>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sharedChildProcess = require('node:child_process') as Record<string, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sharedModule = require('node:module') as unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const sharedCrypto = require('node:crypto') as Record<string, unknown>;
 
 /** What a traced run read, and what it did that no record can describe. */
 export interface TracedRun {
   /** Files and folders the run looked at through `fs` (read, listed, stat-ed, checked): absolute paths. */
   readonly paths: ReadonlySet<string>;
+  /** Folders the run listed recursively: every folder below each is an input too. */
+  readonly trees: ReadonlySet<string>;
   /** Paths the run resolved with `fs.realpathSync` (Node's module loader does for every module) → the real path. */
   readonly realpaths: ReadonlyMap<string, string>;
   /** Environment variables the run touched → their value before it touched them (undefined: unset). */
@@ -25,7 +31,9 @@ export interface TracedRun {
 }
 
 /** The `fs` functions that only look: their first argument is the path looked at. */
-const LOOKING = ['readFileSync', 'existsSync', 'statSync', 'lstatSync', 'readdirSync', 'accessSync', 'readlinkSync', 'opendirSync'] as const;
+const LOOKING = ['readFileSync', 'existsSync', 'statSync', 'lstatSync', 'accessSync', 'readlinkSync'] as const;
+/** The `fs` functions that list a folder: with `{ recursive: true }`, every folder below it too. */
+const LISTING = ['readdirSync', 'opendirSync'] as const;
 /** The `fs` functions that change the file system: the paths they change are their first (and for some, second) argument. */
 const CHANGING = ['writeFileSync', 'appendFileSync', 'mkdirSync', 'mkdtempSync', 'rmSync', 'rmdirSync', 'unlinkSync', 'truncateSync',
   'utimesSync', 'lutimesSync', 'chmodSync', 'lchmodSync', 'chownSync', 'lchownSync'] as const;
@@ -42,12 +50,10 @@ const CHANGING_TWO = ['renameSync', 'copyFileSync', 'cpSync', 'linkSync', 'symli
  * - the synchronous `fs` functions that change files: the paths changed (a run that writes outside its output folder
  *   and the cache has a side effect that replaying it would skip);
  * - `process.env`: every variable read (or set), with its value before the run touched it;
- * - what no record can describe: any `child_process` function, and the clock: `Date.now()`, `new Date()` and `Date()`
- *   without arguments, called from outside this package.
- *
- * Randomness is not traced: libraries draw random numbers as they load (brace-expansion does), and random output makes
- * a run write, and a run that writes is not recorded. The clock is, because output that depends on it coarsely (a date)
- * stays the same from one run to the next for a while.
+ * - `require`s that found nothing: where the module would have been found is an input;
+ * - what no record can describe: any `child_process` function, `fs.globSync`, the clock (`Date.now()`, `new Date()` and
+ *   `Date()` without arguments) called from outside this package, and randomness (`Math.random()`, `crypto.randomUUID()`,
+ *   `randomBytes()`, `randomInt()`, `getRandomValues()`) called from the app's own files (outside any node_modules).
  *
  * Asynchronous `fs` functions are not wrapped: the synthesis is synchronous, so nothing they read can reach the output.
  * What Node reads natively (`NODE_OPTIONS`, `TZ`, the locale) is part of the replay key instead.
@@ -61,6 +67,7 @@ export class Trace {
   }
 
   private readonly paths = new Set<string>();
+  private readonly trees = new Set<string>();
   private readonly realpaths = new Map<string, string>();
   private readonly env = new Map<string, string | undefined>();
   private readonly written = new Set<string>();
@@ -80,7 +87,7 @@ export class Trace {
   public stop(): TracedRun {
     for (const undo of this.restore.splice(0).reverse()) undo();
     return {
-      paths: this.paths, realpaths: this.realpaths, env: this.env, wholeEnv: this.wholeEnv,
+      paths: this.paths, trees: this.trees, realpaths: this.realpaths, env: this.env, wholeEnv: this.wholeEnv,
       written: this.written, untraceable: this.untraceable,
     };
   }
@@ -88,6 +95,14 @@ export class Trace {
   private install(): void {
     const fsm = sharedFs as Record<string, (...args: unknown[]) => unknown>;
     for (const name of LOOKING) this.wrap(fsm, name, (args) => this.look(args[0]));
+    for (const name of LISTING) {
+      this.wrap(fsm, name, (args) => {
+        this.look(args[0]);
+        const p = pathOf(args[0]);
+        if (p !== undefined && !this.isIgnored(p) && (args[1] as { recursive?: boolean } | undefined)?.recursive) this.trees.add(p);
+      });
+    }
+    this.wrap(fsm, 'globSync', () => this.cannotTrace('it matched files with fs.globSync'));
     for (const name of CHANGING) this.wrap(fsm, name, (args) => this.change(args[0]));
     for (const name of CHANGING_TWO) this.wrap(fsm, name, (args) => { this.change(args[0]); this.change(args[1]); });
     // openSync: reading ('r', the default) looks at the file; any other flag may change it
@@ -97,6 +112,7 @@ export class Trace {
     for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork']) {
       this.wrap(cp, name, () => this.cannotTrace(`it ran a child process (child_process.${name})`));
     }
+    this.wrapResolution();
     this.wrapEnv();
     this.wrapClock();
   }
@@ -149,6 +165,46 @@ export class Trace {
     }
   }
 
+  /**
+   * Node's resolver looks for a module's candidate files natively, so a `require` that found nothing leaves no trace in
+   * `fs`; a file created there later would be found. The places it would be found are recorded as inputs instead: for
+   * a relative or absolute request, the path and its folder; for a package name, each `node_modules` folder looked in
+   * and the package's folder in it. (A module that was found is covered by its own folder, see {@link ReplayCache}.)
+   */
+  private wrapResolution(): void {
+    const ModuleClass = sharedModule as unknown as {
+      _resolveFilename(request: string, parent: unknown, ...rest: unknown[]): string;
+      _resolveLookupPaths(request: string, parent: unknown): string[] | null;
+    };
+    const original = ModuleClass._resolveFilename;
+    const paths = this.paths;
+    const isIgnored = (p: string) => this.isIgnored(p);
+    const add = (p: string) => { if (!isIgnored(p)) paths.add(p); };
+    ModuleClass._resolveFilename = function (this: unknown, request: string, parent: unknown, ...rest: unknown[]): string {
+      try {
+        return original.call(this, request, parent, ...rest);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && typeof request === 'string') {
+          const from = (parent as { path?: string; filename?: string } | undefined);
+          const dir = from?.path ?? (from?.filename ? path.dirname(from.filename) : process.cwd());
+          if (request.startsWith('.') || path.isAbsolute(request)) {
+            const target = path.resolve(dir, request);
+            add(target);
+            add(path.dirname(target));
+          } else {
+            const name = request.startsWith('@') ? request.split('/').slice(0, 2).join(path.sep) : request.split('/')[0];
+            for (const lookup of ModuleClass._resolveLookupPaths(request, parent) ?? []) {
+              add(lookup);
+              add(path.join(lookup, name));
+            }
+          }
+        }
+        throw e;
+      }
+    };
+    this.restore.push(() => { ModuleClass._resolveFilename = original; });
+  }
+
   private wrapEnv(): void {
     const original = process.env;
     const touched = this.env;
@@ -168,9 +224,11 @@ export class Trace {
   }
 
   private wrapClock(): void {
-    const note = (what: string) => {
+    const note = (what: string, appOnly = false) => {
       const caller = callerOf();
-      if (caller !== undefined && !isOwnFile(caller)) this.cannotTrace(`${what} was called (${caller})`);
+      if (caller === undefined || isOwnFile(caller)) return;
+      if (appOnly && caller.split(/[\\/]/).includes('node_modules')) return;
+      this.cannotTrace(`${what} was called (${caller})`);
     };
     const OriginalDate = Date;
     const originalNow = Date.now;
@@ -190,6 +248,35 @@ export class Trace {
       },
     });
     this.replace(globalThis, 'Date', DateProxy);
+
+    // Randomness from the app's own files (libraries draw random numbers as they load: brace-expansion does). Random
+    // output makes a run write, so it is never recorded anyway; what this catches is randomness that only reaches what
+    // the app prints.
+    const random = Math.random;
+    const tracedRandom = function random_(): number {
+      note('Math.random()', true);
+      return random();
+    };
+    this.replace(Math, 'random', tracedRandom);
+    const cr = sharedCrypto as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of ['randomUUID', 'randomBytes', 'randomInt', 'getRandomValues']) {
+      const original = cr[name];
+      if (typeof original !== 'function') continue;
+      const wrapped = function (this: unknown, ...args: unknown[]) {
+        note(`crypto.${name}()`, true);
+        return original.apply(this, args);
+      };
+      this.replace(cr, name, wrapped);
+    }
+    const web = globalThis.crypto as unknown as Record<string, (...args: unknown[]) => unknown> | undefined;
+    if (web && typeof web.getRandomValues === 'function') {
+      const original = web.getRandomValues;
+      const wrapped = function (this: unknown, ...args: unknown[]) {
+        note('crypto.getRandomValues()', true);
+        return original.apply(web, args);
+      };
+      this.replace(web, 'getRandomValues', wrapped);
+    }
   }
 
   private look(arg: unknown): void {
@@ -272,4 +359,4 @@ function isOwnFile(file: string): boolean {
 }
 
 /** The folders of this package that hold its code. */
-const OWN_FOLDERS = new Set(['out', 'lib', 'synth', 'constructs', 'bin']);
+const OWN_FOLDERS = new Set(['out', 'lib', 'synth', 'constructs', 'ops', 'bin']);
