@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import pc from 'picocolors';
-import { cacheDirNear } from '../../lib/cache-dir';
+import { cacheDirNear, CACHE_FOLDER } from '../../lib/cache-dir';
 import { CacheFolder } from '../cache-folder';
 import { hash } from '../transpile-cache';
 import { Trace, TracedRun } from './trace';
@@ -69,12 +69,12 @@ export class ReplayCache {
       format: FORMAT, cwd: path.resolve(cwd), flags, node: process.version, platform: process.platform, arch: process.arch,
       colors: pc.isColorSupported, env: Object.fromEntries(NATIVE_ENV.map((k) => [k, process.env[k] ?? null])),
     });
-    return new ReplayCache(dir === undefined ? undefined : new CacheFolder(path.join(dir, 'replay')), key, dir);
+    return new ReplayCache(dir === undefined ? undefined : new CacheFolder(path.join(dir, 'replay')), key);
   }
 
   private readonly name: string;
 
-  private constructor(private readonly folder: CacheFolder | undefined, private readonly key: string, private readonly cacheRoot: string | undefined) {
+  private constructor(private readonly folder: CacheFolder | undefined, private readonly key: string) {
     this.name = `${hash(key)}.json`;
   }
 
@@ -110,11 +110,6 @@ export class ReplayCache {
   public _drop(): void {
     this.folder?.delete(this.name);
   }
-
-  /** @internal the cache folders of the tool, which a run may write (the transpile cache, the file states, this) */
-  public get _cacheRoot(): string | undefined {
-    return this.cacheRoot;
-  }
 }
 
 /** One run being recorded (see {@link ReplayCache.record}). */
@@ -126,7 +121,9 @@ export class Recording {
 
   /** @internal */
   constructor(private readonly cache: ReplayCache, private readonly startedAt: number) {
-    if (cache._cacheRoot) this.trace.ignoreBelow(cache._cacheRoot);
+    // This tool's caches (the transpile cache, the file states, the recordings), wherever a node_modules holds them: what
+    // is read from them is derived from inputs that are traced, and writing them is no side effect to replay.
+    this.trace.ignoreWithin(CACHE_FOLDER);
   }
 
   /** An output folder of the run: what the run reads and writes in it is not traced; the folder is recorded as a whole. */

@@ -75,12 +75,18 @@ export class Trace {
   private untraceable?: string;
   private readonly restore: (() => void)[] = [];
   private ignored: string[] = [];
+  private ignoredWithin: string[] = [];
 
   private constructor() {}
 
   /** Paths below these folders are not recorded (the output folders, which a replay checks as a whole, and the cache). */
   public ignoreBelow(...dirs: string[]): void {
     this.ignored.push(...dirs.map((d) => path.resolve(d)));
+  }
+
+  /** Paths that contain this folder path (`node_modules/.cache/x` anywhere) are not recorded either. */
+  public ignoreWithin(folder: string): void {
+    this.ignoredWithin.push(`${path.sep}${folder}${path.sep}`);
   }
 
   /** Stops tracing and returns what was recorded. */
@@ -296,6 +302,9 @@ export class Trace {
   private isIgnored(p: string): boolean {
     for (const dir of this.ignored) {
       if (p === dir || (p.startsWith(dir) && p[dir.length] === path.sep)) return true;
+    }
+    for (const folder of this.ignoredWithin) {
+      if (p.includes(folder) || `${p}${path.sep}`.endsWith(folder)) return true;
     }
     return false;
   }
