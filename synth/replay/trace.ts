@@ -131,7 +131,7 @@ export class Trace {
       before(args);
       return original.apply(this, args);
     };
-    Object.assign(wrapped, original); // fs.realpathSync.native and the like
+    copyProperties(original, wrapped);
     this.replace(obj, name, wrapped);
   }
 
@@ -140,17 +140,21 @@ export class Trace {
    * redefined nor written is left as it is (none of the ones wrapped is such in Node 20 to 24).
    */
   private replace(obj: object, name: string, value: unknown): void {
+    const target = obj as Record<string, unknown>;
     const descriptor = Object.getOwnPropertyDescriptor(obj, name);
+    // What someone else put there meanwhile (a require hook registered by the app) is left in place.
+    const stillOurs = () => Object.getOwnPropertyDescriptor(obj, name)?.value === value;
     if (descriptor && !descriptor.configurable) {
       if (!descriptor.writable) return;
-      (obj as Record<string, unknown>)[name] = value;
-      this.restore.push(() => { (obj as Record<string, unknown>)[name] = descriptor.value; });
+      target[name] = value;
+      this.restore.push(() => { if (stillOurs()) target[name] = descriptor.value; });
       return;
     }
     Object.defineProperty(obj, name, { value, writable: true, configurable: true, enumerable: descriptor?.enumerable ?? true });
     this.restore.push(() => {
+      if (!stillOurs()) return;
       if (descriptor) Object.defineProperty(obj, name, descriptor);
-      else delete (obj as Record<string, unknown>)[name];
+      else delete target[name];
     });
   }
 
@@ -166,7 +170,7 @@ export class Trace {
         if (p !== undefined && typeof result === 'string' && !ignoredPath(p) && !realpaths.has(p)) realpaths.set(p, result);
         return result;
       };
-      Object.assign(wrapped, original);
+      copyProperties(original, wrapped);
       this.replace(holder, name, wrapped);
     }
   }
@@ -186,7 +190,7 @@ export class Trace {
     const paths = this.paths;
     const isIgnored = (p: string) => this.isIgnored(p);
     const add = (p: string) => { if (!isIgnored(p)) paths.add(p); };
-    ModuleClass._resolveFilename = function (this: unknown, request: string, parent: unknown, ...rest: unknown[]): string {
+    const resolveFilename = function (this: unknown, request: string, parent: unknown, ...rest: unknown[]): string {
       try {
         return original.call(this, request, parent, ...rest);
       } catch (e) {
@@ -208,7 +212,7 @@ export class Trace {
         throw e;
       }
     };
-    this.restore.push(() => { ModuleClass._resolveFilename = original; });
+    this.replace(ModuleClass, '_resolveFilename', resolveFilename);
   }
 
   private wrapEnv(): void {
@@ -217,7 +221,7 @@ export class Trace {
     const touch = (key: string | symbol) => {
       if (typeof key === 'string' && !touched.has(key)) touched.set(key, Reflect.get(original, key) as string | undefined);
     };
-    process.env = new Proxy(original, {
+    const proxy = new Proxy(original, {
       get: (target, key) => { touch(key); return Reflect.get(target, key); },
       has: (target, key) => { touch(key); return Reflect.has(target, key); },
       set: (target, key, value) => { touch(key); return Reflect.set(target, key, value); },
@@ -226,7 +230,8 @@ export class Trace {
       getOwnPropertyDescriptor: (target, key) => { touch(key); return Reflect.getOwnPropertyDescriptor(target, key); },
       ownKeys: (target) => { this.wholeEnv = true; return Reflect.ownKeys(target); },
     });
-    this.restore.push(() => { process.env = original; });
+    process.env = proxy;
+    this.restore.push(() => { if (process.env === proxy) process.env = original; });
   }
 
   private wrapClock(): void {
@@ -311,6 +316,17 @@ export class Trace {
 
   private cannotTrace(reason: string): void {
     this.untraceable ??= reason;
+  }
+}
+
+/**
+ * Gives a wrapper the properties of the function it wraps (`fs.realpathSync.native`, `exec`'s `util.promisify.custom`,
+ * which is not enumerable), but its own `length`, `name` and `prototype`.
+ */
+function copyProperties(from: object, to: object): void {
+  for (const key of Reflect.ownKeys(from)) {
+    if (key === 'length' || key === 'name' || key === 'prototype') continue;
+    Object.defineProperty(to, key, Object.getOwnPropertyDescriptor(from, key)!);
   }
 }
 
