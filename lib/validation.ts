@@ -57,7 +57,17 @@ export function propsSchema<T>() {
 
 /** A zod check that a value is an instance of a class (also one with a private constructor). */
 export function instanceOf<T>(cls: { readonly prototype: T }, name: string): z.ZodCustom<T, T> {
-  return z.custom<T>((v) => typeof v === 'object' && v !== null && cls.prototype !== undefined && Object.prototype.isPrototypeOf.call(cls.prototype, v), `must be a ${name}`);
+  return z.custom<T>((v) => typeof v === 'object' && v !== null && cls.prototype !== undefined && Object.prototype.isPrototypeOf.call(cls.prototype, v), {
+    error: (issue) => (issue.input === undefined ? `is required (a ${name})` : `must be a ${name}`),
+  });
+}
+
+/**
+ * A zod check that a value is a construct of some kind (`what`, e.g. 'a KafkaCluster'), told by `check`. A missing
+ * value is reported as required, any other as not that kind.
+ */
+export function constructRef<T>(check: (v: unknown) => boolean, what: string): z.ZodCustom<T, T> {
+  return z.custom<T>(check, { error: (issue) => (issue.input === undefined ? `is required (${what})` : `expected ${what}`) });
 }
 
 /**

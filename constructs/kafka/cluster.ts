@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { NameRule, validateName } from '../../lib/names';
-import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
+import { constructRef, propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { KafkaMetricsSource, kafkaMetricsSourceSchema } from './metrics';
 import { Policies } from '../../lib/policy/policies';
 import { KAFKA_SAFETY_PACK } from './rules/safety-pack';
@@ -97,6 +97,9 @@ const propsSchema = strictPropsSchema<StrimziClusterProps>()({
   credentialsStore: z.object({ name: z.string().min(1), kind: z.enum(['SecretStore', 'ClusterSecretStore']).optional() }).strict().optional(),
   metrics: kafkaMetricsSourceSchema.optional(),
 });
+
+/** The check of a prop that refers to a Kafka cluster: a missing one is reported as required. */
+export const kafkaClusterRef = constructRef<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'a KafkaCluster');
 
 /**
  * A Kafka cluster run by Strimzi. It emits nothing itself; topics, users and connectors refer to it.

@@ -9,7 +9,7 @@ import {
   KafkaConnect as KafkaConnectL1, KafkaConnectSpecAuthenticationType, KafkaConnectSpecResourcesLimits, KafkaConnectSpecResourcesRequests,
 } from '../imports/strimzi-kafka.strimzi.io';
 import { SecretValue } from '../secrets/reference';
-import { IKafkaCluster } from './cluster';
+import { IKafkaCluster, kafkaClusterRef } from './cluster';
 import { Topic } from './topic';
 import { KafkaUser } from './user';
 import { useClusterApiVersion } from './strimzi-object';
@@ -70,7 +70,7 @@ const CONFIG_VALUE_HINT = 'must be a string, number, boolean or SecretValue: pas
 export const configValueSchema = z.union([z.string(), z.number(), z.boolean(), z.custom<SecretValue>((v) => SecretValue.isSecretValue(v))], { error: CONFIG_VALUE_HINT });
 
 const propsSchema = strictPropsSchema<KafkaConnectProps>()({
-  cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster'),
+  cluster: kafkaClusterRef,
   name: z.string().optional(),
   namespace: z.string().optional(),
   replicas: z.number().int().min(1).optional(),

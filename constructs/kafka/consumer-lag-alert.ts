@@ -7,7 +7,7 @@ import { instanceOf, propsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { AlertRoute, AlertRules, AlertSeverity } from '../monitoring';
 import { prometheusDuration } from '../monitoring/prometheus-duration';
-import { IKafkaCluster } from './cluster';
+import { IKafkaCluster, kafkaClusterRef } from './cluster';
 import { consumerGroupsUnder } from './consumer-groups';
 import { consumerGroupLagExpr, metricsOf } from './metrics';
 
@@ -47,7 +47,7 @@ const optionsSchema = propsSchema<ConsumerLagAlertOptions>()({
   severity: z.enum(['critical', 'warning', 'info']),
   runbook: z.string().optional(),
   route: instanceOf(AlertRoute, 'AlertRoute').optional(),
-  cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster').optional(),
+  cluster: kafkaClusterRef.optional(),
   objectLabels: z.record(z.string(), z.string()).optional(),
 });
 

@@ -7,7 +7,7 @@ import { toKubernetesName, validateName } from '../../lib/names';
 import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { RemovalPolicy, removalPolicyAnnotations } from '../core/removal-policy';
 import { KafkaTopic } from '../imports/strimzi-kafka.strimzi.io';
-import { IKafkaCluster, strimziLabels } from './cluster';
+import { IKafkaCluster, kafkaClusterRef, strimziLabels } from './cluster';
 import { IKafkaPrincipal } from './principal';
 import { useClusterApiVersion } from './strimzi-object';
 import { TopicThroughputAlert, TopicThroughputAlertOptions } from './topic-throughput-alert';
@@ -230,7 +230,7 @@ export interface TopicProps {
 }
 
 const propsSchema = strictPropsSchema<TopicProps>()({
-  cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster'),
+  cluster: kafkaClusterRef,
   topicName: z.string(),
   partitions: z.number().int().min(1).max(100_000).optional(),
   replicas: z.number().int().min(1).max(32_767).optional(),

@@ -6,7 +6,7 @@ import { propsSchema as strictPropsSchema, validateProps } from '../../lib/valid
 import { RemovalPolicy, removalPolicyAnnotations } from '../core/removal-policy';
 import { KafkaUser as KafkaUserL1, KafkaUserSpecAuthenticationType, KafkaUserSpecAuthorization } from '../imports/strimzi-kafka.strimzi.io';
 import { AclRule, aclRuleSchema, mergeAcls, NormalizedAcl, normalizeAcl, toStrimziAcl } from './acl';
-import { IKafkaCluster, strimziLabels } from './cluster';
+import { IKafkaCluster, kafkaClusterRef, strimziLabels } from './cluster';
 import { IKafkaPrincipal } from './principal';
 import { useClusterApiVersion } from './strimzi-object';
 
@@ -46,7 +46,7 @@ export interface KafkaUserProps {
 }
 
 const propsSchema = strictPropsSchema<KafkaUserProps>()({
-  cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster'),
+  cluster: kafkaClusterRef,
   name: z.string().optional(),
   authentication: z.enum(['scram-sha-512', 'tls', 'tls-external']).optional(),
   quotas: strictPropsSchema<KafkaUserQuotas>()({

@@ -7,7 +7,7 @@ import { ContainerSettings, containerSettingsShape, EnvValue, ProbeSpec } from '
 import { Deployment } from '../k8s/deployment';
 import { NetworkRule, networkRulesSchema } from '../k8s/network-policy';
 import { ResourceRequirements } from '../k8s/resources';
-import { IKafkaCluster } from '../kafka/cluster';
+import { IKafkaCluster, kafkaClusterRef } from '../kafka/cluster';
 import { kafkaClientWiring } from '../kafka/client-credentials';
 import { IKafkaPrincipal } from '../kafka/principal';
 import { ITopic } from '../kafka/topic';
@@ -60,7 +60,7 @@ const propsSchema = strictPropsSchema<StreamingAppProps>()({
   ...containerSettingsShape,
   image: z.string().regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, 'expected an image reference such as ghcr.io/acme/app:1.2.3')
     .refine((i) => /[:@]/.test(i.split('/').pop()!), 'pin the image with a tag or digest'),
-  cluster: z.custom<IKafkaCluster>((v) => !!v && typeof (v as IKafkaCluster).clusterName === 'string', 'expected a KafkaCluster'),
+  cluster: kafkaClusterRef,
   reads: z.array(topicSchema).optional(),
   writes: z.array(topicSchema).optional(),
   consumerGroup: z.string().min(1).max(249).optional(),

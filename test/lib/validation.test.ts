@@ -6,7 +6,7 @@ import * as ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AggregateDataOpsError, ValidationError } from 'cdk8s-dataops';
-import { validateProps } from '../../lib/validation';
+import { constructRef, instanceOf, validateProps } from '../../lib/validation';
 import { propsSchema } from '../../lib/validation';
 
 const schema = z.object({
@@ -69,6 +69,19 @@ describe('validateProps messages for people', () => {
 
   it('says a missing property is required', () => {
     expect(() => validateProps(scope(), schema, {})).toThrow(/field 'partitions': is required \(expected number\)/);
+  });
+
+  it('says a missing construct is required, and names the kind expected when it is something else', () => {
+    class Peer { public readonly peer = true; }
+    const refs = z.strictObject({
+      cluster: constructRef<{ clusterName: string }>((v) => typeof (v as { clusterName?: unknown })?.clusterName === 'string', 'a KafkaCluster'),
+      peer: instanceOf(Peer, 'Peer').optional(),
+    });
+    expect(() => validateProps(scope(), refs, {})).toThrow(/, field 'cluster': is required \(a KafkaCluster\)$/);
+    expect(() => validateProps(scope(), refs, { cluster: 'main' })).toThrow(/, field 'cluster': expected a KafkaCluster$/);
+    expect(() => validateProps(scope(), refs, { cluster: { clusterName: 'main' }, peer: {} })).toThrow(/, field 'peer': must be a Peer$/);
+    expect(validateProps(scope(), refs, { cluster: { clusterName: 'main' }, peer: new Peer() }).peer).toBeInstanceOf(Peer);
+    expect(() => validateProps(scope(), z.strictObject({ peer: instanceOf(Peer, 'Peer') }), {})).toThrow(/, field 'peer': is required \(a Peer\)$/);
   });
 });
 

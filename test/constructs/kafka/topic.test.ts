@@ -8,6 +8,12 @@ import { findObject, findObjects } from 'cdk8s-dataops/testing';
 import { kafkaFixture, tempOutdir } from './support';
 
 describe('Topic', () => {
+  it('says a missing cluster is required (a newcomer forgets it), and a wrong one is not a KafkaCluster', () => {
+    const { env } = kafkaFixture();
+    expect(() => new Topic(env, 'orders', { topicName: 'payments.orders.v1' } as never)).toThrow("field 'cluster': is required (a KafkaCluster)");
+    expect(() => new Topic(env, 'refunds', { cluster: 'main', topicName: 'payments.refunds.v1' } as never)).toThrow("field 'cluster': expected a KafkaCluster");
+  });
+
   it('emits a KafkaTopic in the cluster namespace with the real name in spec.topicName', () => {
     const { env, cluster } = kafkaFixture();
     new Topic(env, 'orders', { cluster, topicName: 'payments.Orders_v1', partitions: 12, config: { retention: '7d', cleanupPolicy: 'delete', compressionType: 'zstd' } });
