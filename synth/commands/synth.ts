@@ -19,7 +19,7 @@ export interface SynthFlags extends CommonFlags {
 }
 
 /** The line a replayed run ends with. */
-export const REPLAYED = '  replayed: nothing the run read has changed since it last ran (--no-cache runs the app)';
+const REPLAYED = '  replayed: nothing the run read has changed since it last ran (--no-cache runs the app)';
 
 /**
  * `synth` and `synth --check`. Returns the exit code. A run that changed nothing is recorded, and replayed by the next

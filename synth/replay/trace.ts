@@ -242,12 +242,7 @@ export class Trace {
       this.cannotTrace(`${what} was called (${caller})`);
     };
     const OriginalDate = Date;
-    const originalNow = Date.now;
-    const now = function now(): number {
-      note('Date.now()');
-      return originalNow.call(OriginalDate);
-    };
-    this.replace(OriginalDate, 'now', now);
+    this.wrap(OriginalDate as unknown as Record<string, (...args: unknown[]) => unknown>, 'now', () => note('Date.now()'));
     const DateProxy: DateConstructor = new Proxy(OriginalDate, {
       construct(target, args, newTarget): object {
         if (args.length === 0) note('new Date()');
@@ -263,31 +258,11 @@ export class Trace {
     // Randomness from the app's own files (libraries draw random numbers as they load: brace-expansion does). Random
     // output makes a run write, so it is never recorded anyway; what this catches is randomness that only reaches what
     // the app prints.
-    const random = Math.random;
-    const tracedRandom = function random_(): number {
-      note('Math.random()', true);
-      return random();
-    };
-    this.replace(Math, 'random', tracedRandom);
+    this.wrap(Math as unknown as Record<string, (...args: unknown[]) => unknown>, 'random', () => note('Math.random()', true));
     const cr = sharedCrypto as Record<string, (...args: unknown[]) => unknown>;
-    for (const name of ['randomUUID', 'randomBytes', 'randomInt', 'getRandomValues']) {
-      const original = cr[name];
-      if (typeof original !== 'function') continue;
-      const wrapped = function (this: unknown, ...args: unknown[]) {
-        note(`crypto.${name}()`, true);
-        return original.apply(this, args);
-      };
-      this.replace(cr, name, wrapped);
-    }
+    for (const name of ['randomUUID', 'randomBytes', 'randomInt', 'getRandomValues']) this.wrap(cr, name, () => note(`crypto.${name}()`, true));
     const web = globalThis.crypto as unknown as Record<string, (...args: unknown[]) => unknown> | undefined;
-    if (web && typeof web.getRandomValues === 'function') {
-      const original = web.getRandomValues;
-      const wrapped = function (this: unknown, ...args: unknown[]) {
-        note('crypto.getRandomValues()', true);
-        return original.apply(web, args);
-      };
-      this.replace(web, 'getRandomValues', wrapped);
-    }
+    if (web) this.wrap(web, 'getRandomValues', () => note('crypto.getRandomValues()', true));
   }
 
   private look(arg: unknown): void {
