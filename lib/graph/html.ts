@@ -1,11 +1,17 @@
-import { describeClassifiedField, propagateClassification } from './classification';
-import { DataFlowGraph, GraphNode } from './graph';
+import { DatasetClassification, describeClassifiedField, propagateClassification } from './classification';
+import { DataFlowGraph, GraphGroup, GraphNode } from './graph';
+import { pipelineOverview, plural } from './overview';
 
 const NODE_W = 210;
 const NODE_H = 46;
 const COL_GAP = 60;
 const ROW_GAP = 22;
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#dc2626', '#0891b2', '#4d7c0f', '#be185d'];
+/**
+ * The most nodes one drawing shows. A larger environment is drawn as its pipelines (one box each), then pipeline by
+ * pipeline: drawn whole, 50,000 topics made a column 2.5 million pixels tall in a 39 MB page.
+ */
+const MAX_DRAWN_NODES = 300;
 
 /**
  * A standalone HTML page (inline CSS, inline SVG, a few lines of inline script for highlighting; nothing loaded
@@ -80,31 +86,24 @@ function renderEnvironment(graph: DataFlowGraph): string {
   const groups = graph.groups;
   const classes = propagateClassification(graph);
   const color = new Map(groups.map((g, i) => [g.name, PALETTE[i % PALETTE.length]]));
-  const layers = graph.layers();
-  const pos = new Map<string, { x: number; y: number }>();
-  layers.forEach((layer, col) => layer.forEach((n, row) => pos.set(n.id, { x: 16 + col * (NODE_W + COL_GAP), y: 16 + row * (NODE_H + ROW_GAP) })));
-  const width = 32 + Math.max(1, layers.length) * (NODE_W + COL_GAP) - COL_GAP;
-  const height = 32 + Math.max(1, ...layers.map((l) => l.length)) * (NODE_H + ROW_GAP) - ROW_GAP;
-  const edges = graph.edges.map((e) => {
-    const a = pos.get(e.from)!;
-    const b = pos.get(e.to)!;
-    const x1 = a.x + NODE_W; const y1 = a.y + NODE_H / 2; const x2 = b.x; const y2 = b.y + NODE_H / 2;
-    const mx = (x1 + x2) / 2;
-    return `<path class="edge" data-from="${esc(e.from)}" data-to="${esc(e.to)}" marker-end="url(#arrow-${esc(graph.environment)})" d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 4},${y2}"/>`;
-  });
-  const nodes = graph.nodes.map((n) => {
-    const p = pos.get(n.id)!;
-    const c = (n.group && color.get(n.group)) || '#6b7280';
-    return `<g class="node ${n.role}" data-id="${esc(n.id)}" transform="translate(${p.x},${p.y})">` +
-      `<title>${esc(`${n.kind} ${n.name}${n.group ? ` (pipeline ${n.group})` : ''}`)}</title>` +
-      `<rect width="${NODE_W}" height="${NODE_H}" fill="${n.role === 'dataset' ? '#fff' : `${c}14`}" stroke="${c}"/>` +
-      `<text x="10" y="19" font-weight="600">${esc(truncate(n.name, 30))}</text>` +
-      `<text x="10" y="35" fill="#6b7280">${esc(n.kind)}${n.group ? ` · ${esc(truncate(n.group, 18))}` : ''}</text>` +
-      (classes.has(n.id) ? `<text class="tag" x="${NODE_W - 8}" y="19" text-anchor="end" fill="#b91c1c" font-weight="600">${esc(tagsOf(classes.get(n.id)!).join(' '))}</text>` : '') + '</g>';
-  });
-  const svg = `<svg class="lineage" role="img" aria-label="data flow of ${esc(graph.environment)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
-    `<defs><marker id="arrow-${esc(graph.environment)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7280"/></marker></defs>` +
-    `${edges.join('')}${nodes.join('')}</svg>`;
+  const env = graph.environment;
+  const count = graph.nodes.length;
+  let drawings: string;
+  if (count <= MAX_DRAWN_NODES) {
+    drawings = `<div class="graph">${drawing(graph, `arrow-${env}`, `data flow of ${env}`, color, classes, true)}</div>`;
+  } else {
+    const parts = [`<p class="muted too-many">${count} datasets and processes are more than one drawing shows (${MAX_DRAWN_NODES}). ` +
+      'The first drawing shows the pipelines and the data flowing between them; each pipeline below draws its own nodes ' +
+      'and the nodes it exchanges data with. The tables list every dataset and process.</p>',
+    `<div class="graph">${drawing(overviewGraph(graph), `arrow-${env}`, `pipelines of ${env}`, color, classes, false)}</div>`];
+    pipelineGraphs(graph).forEach(({ group, members, drawn }, i) => {
+      const summary = `<summary>${esc(group.name)}${group.owner ? ` · ${esc(group.owner)}` : ''} (${plural(members, 'node')})</summary>`;
+      parts.push(`<details class="pipeline" data-pipeline="${esc(group.name)}">${summary}` + (typeof drawn === 'number'
+        ? `<p class="muted">${drawn} nodes with those it exchanges data with: more than one drawing shows; the tables list them.</p>`
+        : `<div class="graph">${drawing(drawn, `arrow-${env}-p${i}`, `data flow of pipeline ${group.name} in ${env}`, color, classes, true)}</div>`) + '</details>');
+    });
+    drawings = parts.join('\n');
+  }
 
   const name = (id: string) => graph.node(id)?.name ?? id;
   const classification = (id: string) => {
@@ -120,7 +119,7 @@ function renderEnvironment(graph: DataFlowGraph): string {
     `<td>${esc(graph.writersOf(n.id).map(name).join(', '))}</td><td>${esc(graph.readersOf(n.id).map(name).join(', '))}</td><td>${esc(details(n))}</td></tr>`);
   return `<section class="environment" id="env-${esc(graph.environment)}">
 <h2>Environment ${esc(graph.environment)}</h2>
-<div class="graph">${svg}</div>
+${drawings}
 <h3>Pipelines</h3>
 <table class="pipelines"><thead><tr><th>Pipeline</th><th>Owner</th><th>Domain</th><th>Description</th><th>Tags</th></tr></thead><tbody>${pipelineRows.join('') || '<tr><td colspan="5" class="muted">none</td></tr>'}</tbody></table>
 <h3>Datasets</h3>
@@ -128,6 +127,92 @@ function renderEnvironment(graph: DataFlowGraph): string {
 <h3>Processes</h3>
 <table class="processes"><thead><tr><th>Process</th><th>Kind</th><th>Pipeline</th><th>Reads</th><th>Writes</th><th>Details</th></tr></thead><tbody>${processRows.join('')}</tbody></table>
 </section>`;
+}
+
+/**
+ * One drawing: the graph's nodes in columns (each node's column is the longest path reaching it), its edges as curves.
+ * `marker` is the id of the arrowhead, unique in the page; `showGroup` adds each node's pipeline under its kind.
+ */
+function drawing(graph: DataFlowGraph, marker: string, label: string, color: ReadonlyMap<string, string>,
+  classes: ReadonlyMap<string, DatasetClassification>, showGroup: boolean): string {
+  const layers = graph.layers();
+  const pos = new Map<string, { x: number; y: number }>();
+  layers.forEach((layer, col) => layer.forEach((n, row) => pos.set(n.id, { x: 16 + col * (NODE_W + COL_GAP), y: 16 + row * (NODE_H + ROW_GAP) })));
+  const width = 32 + Math.max(1, layers.length) * (NODE_W + COL_GAP) - COL_GAP;
+  const height = 32 + Math.max(1, ...layers.map((l) => l.length)) * (NODE_H + ROW_GAP) - ROW_GAP;
+  const edges = graph.edges.map((e) => {
+    const a = pos.get(e.from)!;
+    const b = pos.get(e.to)!;
+    const x1 = a.x + NODE_W; const y1 = a.y + NODE_H / 2; const x2 = b.x; const y2 = b.y + NODE_H / 2;
+    const mx = (x1 + x2) / 2;
+    return `<path class="edge" data-from="${esc(e.from)}" data-to="${esc(e.to)}" marker-end="url(#${esc(marker)})" d="M${x1},${y1} C${mx},${y1} ${mx},${y2} ${x2 - 4},${y2}"/>`;
+  });
+  const nodes = graph.nodes.map((n) => {
+    const p = pos.get(n.id)!;
+    const c = (n.group && color.get(n.group)) || '#6b7280';
+    return `<g class="node ${n.role}" data-id="${esc(n.id)}" transform="translate(${p.x},${p.y})">` +
+      `<title>${esc(!showGroup && n.group ? `pipeline ${n.name}: ${n.kind}` : `${n.kind} ${n.name}${n.group ? ` (pipeline ${n.group})` : ''}`)}</title>` +
+      `<rect width="${NODE_W}" height="${NODE_H}" fill="${n.role === 'dataset' ? '#fff' : `${c}14`}" stroke="${c}"/>` +
+      `<text x="10" y="19" font-weight="600">${esc(truncate(n.name, 30))}</text>` +
+      `<text x="10" y="35" fill="#6b7280">${esc(n.kind)}${showGroup && n.group ? ` · ${esc(truncate(n.group, 18))}` : ''}</text>` +
+      (classes.has(n.id) ? `<text class="tag" x="${NODE_W - 8}" y="19" text-anchor="end" fill="#b91c1c" font-weight="600">${esc(tagsOf(classes.get(n.id)!).join(' '))}</text>` : '') + '</g>';
+  });
+  return `<svg class="lineage" role="img" aria-label="${esc(label)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<defs><marker id="${esc(marker)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#6b7280"/></marker></defs>` +
+    `${edges.join('')}${nodes.join('')}</svg>`;
+}
+
+/** The pipelines as one node each (named by the pipeline, its kind the counts), the nodes outside them, the flows between. */
+function overviewGraph(graph: DataFlowGraph): DataFlowGraph {
+  const { pipelines, loose, edges } = pipelineOverview(graph);
+  const overview = new DataFlowGraph(graph.environment);
+  const idOf = (end: { pipeline: string } | { node: string }) => ('pipeline' in end ? `pipeline:${end.pipeline}` : end.node);
+  for (const { group, datasets, processes } of pipelines) {
+    overview.addNode({
+      id: `pipeline:${group.name}`, role: 'process', name: group.name, group: overview.addGroup(group),
+      kind: `${plural(datasets, 'dataset')}, ${plural(processes, 'process', 'processes')}`,
+    });
+  }
+  for (const n of loose) overview.addNode(n);
+  for (const e of edges) overview.addEdge(idOf(e.from), idOf(e.to));
+  return overview;
+}
+
+/**
+ * Each pipeline's own graph: its nodes, the nodes outside it that it reads from or writes to, and those edges; only
+ * the size (a number) when that is more than one drawing shows.
+ */
+function pipelineGraphs(graph: DataFlowGraph): { group: GraphGroup; members: number; drawn: DataFlowGraph | number }[] {
+  const byId = new Map<string, GraphNode>();
+  const members = new Map<string, GraphNode[]>();
+  for (const n of graph.nodes) {
+    byId.set(n.id, n);
+    if (n.group) (members.get(n.group) ?? members.set(n.group, []).get(n.group)!).push(n);
+  }
+  const touching = new Map<string, { from: string; to: string }[]>();
+  for (const e of graph.edges) {
+    const a = byId.get(e.from)!.group;
+    const b = byId.get(e.to)!.group;
+    if (a) (touching.get(a) ?? touching.set(a, []).get(a)!).push(e);
+    if (b && b !== a) (touching.get(b) ?? touching.set(b, []).get(b)!).push(e);
+  }
+  const groups = graph.groups;
+  const groupByName = new Map(groups.map((g) => [g.name, g]));
+  return groups.map((group) => {
+    const own = members.get(group.name) ?? [];
+    const edges = touching.get(group.name) ?? [];
+    const ids = new Set(own.map((n) => n.id));
+    for (const e of edges) ids.add(e.from).add(e.to);
+    if (ids.size > MAX_DRAWN_NODES) return { group, members: own.length, drawn: ids.size };
+    const drawn = new DataFlowGraph(graph.environment);
+    for (const id of ids) {
+      const n = byId.get(id)!;
+      drawn.addGroup(n.group !== undefined ? groupByName.get(n.group) : undefined);
+      drawn.addNode(n);
+    }
+    for (const e of edges) drawn.addEdge(e.from, e.to);
+    return { group, members: own.length, drawn };
+  });
 }
 
 /** The distinct tags of a classified dataset (its own and its fields'), for the node badge. */

@@ -1,4 +1,5 @@
 import { DataFlowGraph, GraphNode } from './graph';
+import { OverviewEnd, pipelineOverview, plural } from './overview';
 
 /**
  * Mermaid's default `maxTextSize`, which a Markdown document cannot raise on GitHub (or in most viewers): a longer
@@ -37,44 +38,20 @@ export function renderMermaid(graph: DataFlowGraph, maxLength = Infinity): strin
  * that is longer than `maxLength`.
  */
 export function renderPipelineMermaid(graph: DataFlowGraph, maxLength = Infinity): string | undefined {
-  const groups = graph.groups;
-  const groupIds = new Map(groups.map((g, i) => [g.name, `g${i}`]));
-  const nodes = graph.nodes;
-  const loose = new Map<string, string>();
-  const counts = new Map<string, { datasets: number; processes: number }>();
-  for (const n of nodes) {
-    if (!n.group) {
-      loose.set(n.id, `n${loose.size}`);
-      continue;
-    }
-    const c = counts.get(n.group) ?? counts.set(n.group, { datasets: 0, processes: 0 }).get(n.group)!;
-    if (n.role === 'dataset') c.datasets++;
-    else c.processes++;
-  }
+  const { pipelines, loose, edges } = pipelineOverview(graph);
+  const groupIds = new Map(pipelines.map((p, i) => [p.group.name, `g${i}`]));
+  const looseIds = new Map(loose.map((n, i) => [n.id, `n${i}`]));
   const text = new BoundedText(maxLength, 'flowchart LR');
-  for (const g of groups) {
-    const c = counts.get(g.name) ?? { datasets: 0, processes: 0 };
+  for (const { group: g, datasets, processes } of pipelines) {
     text.add(`  ${groupIds.get(g.name)}["${escape(g.name)}${g.owner ? ` · ${escape(g.owner)}` : ''}<br/>` +
-      `<small>${plural(c.datasets, 'dataset')}, ${plural(c.processes, 'process', 'processes')}</small>"]`);
+      `<small>${plural(datasets, 'dataset')}, ${plural(processes, 'process', 'processes')}</small>"]`);
   }
-  for (const n of nodes) {
-    if (n.group) continue;
+  for (const n of loose) {
     const label = `${escape(n.name)}<br/><small>${escape(n.kind)}</small>`;
-    text.add(n.role === 'dataset' ? `  ${loose.get(n.id)}[("${label}")]` : `  ${loose.get(n.id)}["${label}"]`);
+    text.add(n.role === 'dataset' ? `  ${looseIds.get(n.id)}[("${label}")]` : `  ${looseIds.get(n.id)}["${label}"]`);
   }
-  const endOf = (id: string) => {
-    const group = graph.node(id)?.group;
-    return group !== undefined ? groupIds.get(group)! : loose.get(id)!;
-  };
-  const seen = new Set<string>();
-  for (const e of graph.edges) {
-    const from = endOf(e.from);
-    const to = endOf(e.to);
-    const key = `${from} ${to}`;
-    if (from === to || seen.has(key)) continue;
-    seen.add(key);
-    text.add(`  ${from} --> ${to}`);
-  }
+  const idOf = (end: OverviewEnd) => ('pipeline' in end ? groupIds.get(end.pipeline)! : looseIds.get(end.node)!);
+  for (const e of edges) text.add(`  ${idOf(e.from)} --> ${idOf(e.to)}`);
   return text.result();
 }
 
@@ -97,10 +74,6 @@ class BoundedText {
   public result(): string | undefined {
     return this.length > this.max ? undefined : this.lines.join('\n');
   }
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function escape(s: string): string {

@@ -39,7 +39,7 @@ export function addLineageReports(platform: DataPlatform): void {
           parts.push(`The data flow of this environment (${datasets} datasets, ${g.nodes.length - datasets} processes) is more than a ` +
             `Mermaid diagram can show (${MERMAID_MAX_TEXT.toLocaleString('en-US')} characters on GitHub). ` +
             (overview !== undefined ? 'The diagram shows its pipelines and the data flowing between them; ' : '') +
-            'every dataset is in the table below, and `lineage.html` draws the whole graph.', '');
+            'every dataset is in the table below, and `lineage.html` draws each pipeline on its own.', '');
           if (overview !== undefined) parts.push('```mermaid', overview, '```', '');
         }
         if (g.groups.length > 0) {

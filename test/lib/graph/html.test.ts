@@ -2,11 +2,32 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { synthesizePlatform } from 'cdk8s-dataops';
+import { DataFlowGraph, synthesizePlatform } from 'cdk8s-dataops';
+import { renderLineageHtml } from '../../../lib/graph/html';
 import { tempOutdir } from '../../constructs/kafka/support';
 import { lineageFixture } from './fixture';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * An environment too large for one drawing: `pipelines` pipelines of an app writing `topics` topics each, the app of
+ * each reading a topic of the one before; the last pipeline holds `bigTopics` topics instead.
+ */
+function largeGraph(pipelines: number, topics: number, bigTopics: number): DataFlowGraph {
+  const g = new DataFlowGraph('prod');
+  for (let p = 0; p < pipelines; p++) {
+    const group = g.addGroup({ name: `pipeline-${p}`, owner: `team-${p}` });
+    g.addNode({ id: `app:${p}`, role: 'process', kind: 'streaming app', name: `app-${p}`, group });
+    for (let t = 0; t < (p === pipelines - 1 ? bigTopics : topics); t++) {
+      g.addNode({ id: `topic:${p}.${t}`, role: 'dataset', kind: 'topic', name: `domain${p}.events-${t}.v1`, group });
+      g.addEdge(`app:${p}`, `topic:${p}.${t}`);
+    }
+    if (p > 0) g.addEdge(`topic:${p - 1}.0`, `app:${p}`);
+  }
+  g.addNode({ id: 'topic:loose', role: 'dataset', kind: 'topic', name: 'loose.events.v1' });
+  g.addEdge('topic:loose', 'app:0');
+  return g;
+}
 
 describe('lineage.html in a real browser', () => {
   let file: string;
@@ -61,5 +82,51 @@ describe('lineage.html in a real browser', () => {
     const lit = await page.locator('svg.lineage .node.lit').evaluateAll((ns) => ns.map((n) => n.getAttribute('data-id')));
     expect(lit.sort()).toEqual(['app:payments/enricher', 'topic:main/payments.orders-enriched.v1', 'topic:main/payments.orders-validated.v1']);
     expect(await page.locator('svg.lineage .edge.lit').count()).toBe(2);
+  });
+
+  it('draws a large environment as its pipelines, then pipeline by pipeline, and still lists every node', async () => {
+    const html = renderLineageHtml('Data lineage', [largeGraph(3, 120, 400)]);
+    const large = path.join(path.dirname(file), 'lineage-large.html');
+    fs.writeFileSync(large, html);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`file://${large}`);
+    expect(await page.locator('p.too-many').innerText()).toMatch(/^644 datasets and processes are more than one drawing shows \(300\)/);
+    // The overview: one box per pipeline (with its counts) and the loose topic; one arrow per crossing.
+    const overview = page.locator('section.environment > div.graph svg.lineage');
+    expect(await overview.locator('.node').evaluateAll((ns) => ns.map((n) => n.textContent))).toEqual([
+      'pipeline pipeline-0: 120 datasets, 1 processpipeline-0120 datasets, 1 process',
+      'pipeline pipeline-1: 120 datasets, 1 processpipeline-1120 datasets, 1 process',
+      'pipeline pipeline-2: 400 datasets, 1 processpipeline-2400 datasets, 1 process',
+      'topic loose.events.v1loose.events.v1topic',
+    ]);
+    expect(await overview.locator('.edge').evaluateAll((es) => es.map((e) => `${e.getAttribute('data-from')} -> ${e.getAttribute('data-to')}`))).toEqual([
+      'pipeline:pipeline-0 -> pipeline:pipeline-1', 'pipeline:pipeline-1 -> pipeline:pipeline-2', 'topic:loose -> pipeline:pipeline-0',
+    ]);
+    // Each pipeline: its own nodes and the nodes it exchanges data with, drawn when opened; too many is said instead.
+    const details = page.locator('details.pipeline');
+    expect(await details.evaluateAll((ds) => ds.map((d) => d.querySelector('summary')!.textContent))).toEqual([
+      'pipeline-0 · team-0 (121 nodes)', 'pipeline-1 · team-1 (121 nodes)', 'pipeline-2 · team-2 (401 nodes)',
+    ]);
+    await details.nth(1).locator('summary').click();
+    const second = details.nth(1).locator('svg.lineage');
+    await second.waitFor({ state: 'visible' });
+    // Its 121, the topic of pipeline-0 its app reads and the app of pipeline-2 that reads one of its topics.
+    expect(await second.locator('.node').count()).toBe(123);
+    expect(await second.locator('.node[data-id="app:2"]').count()).toBe(1);
+    expect(await second.locator('.edge').count()).toBe(122);
+    await second.locator('.node', { hasText: 'app-1' }).hover();
+    expect(await second.locator('.edge.lit').count()).toBe(121);
+    await details.nth(2).locator('summary').click();
+    expect(await details.nth(2).locator('svg').count()).toBe(0);
+    expect(await details.nth(2).innerText()).toMatch(/402 nodes with those it exchanges data with: more than one drawing shows/);
+    // Every node is still in the tables.
+    expect(await page.locator('table.datasets tbody tr').count()).toBe(641);
+    expect(await page.locator('table.processes tbody tr').count()).toBe(3);
+    // Arrowheads are unique in the page.
+    const markers = await page.locator('marker').evaluateAll((ms) => ms.map((m) => m.id));
+    expect(new Set(markers).size).toBe(markers.length);
+    expect(errors).toEqual([]);
   });
 });
