@@ -192,10 +192,11 @@ export function orderingAnnotations(object: KubeObject, options: DeliveryOrderin
  */
 export function exceedsLastAppliedLimit(object: KubeObject, added: Readonly<Record<string, string>> = {}): boolean {
   const annotations = { ...object.metadata?.annotations, ...added };
-  // Nearly every object is far below the limit, which a bound tells without copying it: a UTF-16 unit is at most
+  // Nearly every object is far below the limit, which a bound tells without writing its JSON (stringifying every object
+  // took about 0.5 s at 60,000 objects in a CPU profile) or copying it: a UTF-16 unit is at most
   // 3 bytes of UTF-8, and the added annotations lengthen the JSON by at most their escaped keys and values (6 units a
   // character at worst), quotes, colon and comma each, and the `"metadata":{},"annotations":{},` they may need.
-  let units = JSON.stringify(object).length + 32;
+  let units = jsonLengthBound(object, ANNOTATIONS_SIZE_LIMIT) + 32;
   for (const k in added) units += 6 * (k.length + added[k].length) + 6;
   for (const k in annotations) units += k.length + annotations[k].length;
   if (3 * units + LAST_APPLIED_ANNOTATION.length + 1 + ANNOTATIONS_HEADROOM <= ANNOTATIONS_SIZE_LIMIT) return false;
@@ -204,4 +205,33 @@ export function exceedsLastAppliedLimit(object: KubeObject, added: Readonly<Reco
   const others = Object.entries(annotations).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(v), 0);
   const lastApplied = Buffer.byteLength(LAST_APPLIED_ANNOTATION) + Buffer.byteLength(JSON.stringify(withAdded)) + 1;
   return others + lastApplied + ANNOTATIONS_HEADROOM > ANNOTATIONS_SIZE_LIMIT;
+}
+
+/**
+ * An upper bound of `JSON.stringify(value).length`, or Infinity once it passes `budget` (or meets a `toJSON`): a
+ * string's characters take at most 6 units escaped (\u0001), a number at most 24, and each key, element and bracket
+ * its quotes, colon and comma.
+ */
+export function jsonLengthBound(value: unknown, budget: number): number {
+  let n = 0;
+  const walk = (v: unknown): boolean => {
+    if (typeof v === 'string') n += 6 * v.length + 2;
+    else if (typeof v === 'number') n += 24;
+    else if (typeof v === 'boolean' || v === null || v === undefined) n += 5;
+    else if (Array.isArray(v)) {
+      n += 2 + v.length;
+      for (const x of v) if (!walk(x)) return false;
+    } else if (typeof v === 'object') {
+      if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return false;
+      n += 2;
+      for (const k in v) {
+        n += 6 * k.length + 4;
+        if (!walk((v as Record<string, unknown>)[k])) return false;
+      }
+    } else {
+      return false;
+    }
+    return n <= budget;
+  };
+  return walk(value) ? n : Infinity;
 }

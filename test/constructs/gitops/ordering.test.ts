@@ -5,7 +5,7 @@ import { DataPlatform, Environment, ObjectMetadata } from 'cdk8s-dataops';
 import { findObject, synthesize } from 'cdk8s-dataops/testing';
 import { describe, expect, it } from 'vitest';
 import { enableDeliveryOrdering, SyncWave } from '../../../constructs/gitops';
-import { applyDeliveryOrdering, exceedsLastAppliedLimit, orderingAnnotations } from '../../../constructs/gitops/ordering';
+import { applyDeliveryOrdering, exceedsLastAppliedLimit, jsonLengthBound, orderingAnnotations } from '../../../constructs/gitops/ordering';
 import { SecretProducers } from '../../../constructs/gitops/secret-producers';
 import { KubeObject } from '../../../lib/synthesizer/manifest';
 import { KafkaCluster, Topic } from '../../../constructs/kafka';
@@ -215,6 +215,22 @@ describe('server-side apply for large objects', () => {
         expect(exceedsLastAppliedLimit(o, added)).toBe(exact(o, added));
       },
     ), { numRuns: 300 });
+  });
+
+  it("bounds an object's JSON length from above without writing it, and gives up past its budget", () => {
+    const unit = fc.constantFrom('x', 'ü', '€', '😀', '"', '\\', '\n', '\u0001', '\ud800');
+    const text = fc.string({ unit, maxLength: 12 });
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, text, fc.double(), fc.integer(), fc.boolean(), fc.constant(null), tie('array'), tie('object')),
+      array: fc.array(tie('value'), { maxLength: 5 }),
+      object: fc.dictionary(text, tie('value'), { maxKeys: 5 }),
+    })).object;
+    fc.assert(fc.property(json, (o) => {
+      const length = JSON.stringify(o).length;
+      expect(jsonLengthBound(o, Infinity)).toBeGreaterThanOrEqual(length);
+      expect(jsonLengthBound(o, length - 1)).toBe(Infinity);
+    }), { numRuns: 1000 });
+    expect(jsonLengthBound({ at: new Date(0) }, Infinity)).toBe(Infinity); // toJSON: not bounded, written out instead
   });
 
   it('does not add ServerSideApply twice', () => {
