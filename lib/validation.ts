@@ -55,19 +55,23 @@ export function propsSchema<T>() {
   return <S extends z.ZodRawShape>(shape: S & ShapeCheck<T, S> & MissingKeys<T, S>): z.ZodObject<S, z.core.$strict> => z.strictObject(shape as S);
 }
 
-/** A zod check that a value is an instance of a class (also one with a private constructor). */
+/**
+ * A zod check that a value is an instance of a class (also one with a private constructor), named `name` (e.g.
+ * 'NetworkPeer'): a missing value `is required (a NetworkPeer)`, any other `must be a NetworkPeer`.
+ */
 export function instanceOf<T>(cls: { readonly prototype: T }, name: string): z.ZodCustom<T, T> {
-  return z.custom<T>((v) => typeof v === 'object' && v !== null && cls.prototype !== undefined && Object.prototype.isPrototypeOf.call(cls.prototype, v), {
-    error: (issue) => (issue.input === undefined ? `is required (a ${name})` : `must be a ${name}`),
-  });
+  return constructRef<T>((v) => typeof v === 'object' && v !== null && cls.prototype !== undefined && Object.prototype.isPrototypeOf.call(cls.prototype, v),
+    `a ${name}`, `must be a ${name}`);
 }
 
 /**
- * A zod check that a value is a construct of some kind (`what`, e.g. 'a KafkaCluster'), told by `check`. A missing
- * value is reported as required, any other as not that kind.
+ * A zod check that a value is a construct (or value object) of some kind (`what`, e.g. 'a KafkaCluster'), told by
+ * `check`. A missing value is reported as required (`is required (a KafkaCluster)`), any other value with `wrong`
+ * (`expected a KafkaCluster` unless given: a prop whose users need a hint, e.g. how to make a SecretValue, says it
+ * there).
  */
-export function constructRef<T>(check: (v: unknown) => boolean, what: string): z.ZodCustom<T, T> {
-  return z.custom<T>(check, { error: (issue) => (issue.input === undefined ? `is required (${what})` : `expected ${what}`) });
+export function constructRef<T>(check: (v: unknown) => boolean, what: string, wrong = `expected ${what}`): z.ZodCustom<T, T> {
+  return z.custom<T>(check, { error: (issue) => (issue.input === undefined ? `is required (${what})` : wrong) });
 }
 
 /**

@@ -8,7 +8,7 @@ import { GitOps } from '../gitops/gitops';
 import { NotificationSubscription, subscribeToDeliveryNotifications } from '../gitops/notifications';
 import { Alert, AlertSpecEventSeverity, AlertSpecEventSourcesKind, Provider, ProviderSpecType } from '../imports/flux-notification.toolkit.fluxcd.io';
 import { INotificationSource, NotificationEntry, addNotificationsReport } from '../monitoring/notifications-report';
-import { SecretValue } from '../secrets/reference';
+import { SecretValue, secretValueSchema } from '../secrets/reference';
 
 /**
  * Delivery events a team can be told of. Argo CD: the trigger of its notifications catalog with the same meaning
@@ -99,7 +99,7 @@ export interface AuditRuleProps {
   readonly name?: string;
 }
 
-const secretValue = z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'expected a SecretValue (secret.envValue(\'address\')); never a plain URL');
+const secretValue = secretValueSchema('expected a SecretValue (secret.envValue(\'address\')); never a plain URL');
 const EVENTS = Object.keys(ARGOCD_TRIGGERS) as [AuditEvent, ...AuditEvent[]];
 const propsSchema = strictPropsSchema<AuditRuleProps>()({
   events: z.array(z.enum(EVENTS)).min(1, 'give at least one event'),

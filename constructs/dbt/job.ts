@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { z } from 'zod';
 import { toKubernetesName, validateName } from '../../lib/names';
-import { propsSchema, validateProps } from '../../lib/validation';
+import { constructRef, propsSchema, validateProps } from '../../lib/validation';
 import { ContainerSpec, EnvValue } from '../k8s/container';
 import { CronJob } from '../k8s/cron-job';
 import { cronSchema, timeZoneSchema } from '../k8s/cron';
@@ -70,7 +70,7 @@ const schema = propsSchema<DbtJobProps>()({
   resources: resourceRequirementsSchema.optional(),
   name: z.string().optional(),
   // A structural check: job.ts cannot load project.ts (which loads this file) when the schema is built.
-  project: z.custom<DbtProject>((v) => typeof v === 'object' && v !== null && typeof (v as DbtProject).job === 'function' && '_profile' in v, 'must be a DbtProject'),
+  project: constructRef<DbtProject>((v) => typeof v === 'object' && v !== null && typeof (v as DbtProject).job === 'function' && '_profile' in v, 'a DbtProject', 'must be a DbtProject'),
 }).superRefine((p, ctx) => {
   if (p.fullRefresh && !['build', 'run', 'seed'].includes(p.command)) {
     ctx.addIssue({ code: 'custom', path: ['fullRefresh'], message: `'dbt ${p.command}' has no --full-refresh (only build, run and seed)` });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { toYaml } from '../../lib/synthesizer/yaml';
 import { propsSchema } from '../../lib/validation';
-import { SecretValue } from '../secrets/reference';
+import { SecretValue, secretValueSchema } from '../secrets/reference';
 
 /** A value of a dbt output: plain settings, or a Secret key for anything sensitive. */
 export type DbtOutputValue = string | number | boolean | SecretValue;
@@ -43,7 +43,7 @@ export const dbtProfileSchema = propsSchema<DbtProfile>()({
   outputs: z.record(
     z.string().regex(IDENT, 'is not a dbt target name (letters, digits, _ and -)'),
     z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'is not a profile field name'),
-      z.union([z.string(), z.number(), z.boolean(), z.custom<SecretValue>((v) => SecretValue.isSecretValue(v))]))
+      z.union([z.string(), z.number(), z.boolean(), secretValueSchema()]))
       .superRefine((out, ctx) => {
         if (typeof out.type !== 'string' || out.type.length === 0) ctx.addIssue({ code: 'custom', path: ['type'], message: 'the adapter type is required (e.g. postgres)' });
         for (const [field, value] of Object.entries(out)) {

@@ -5,11 +5,12 @@ import { Environment } from '../../lib/platform';
 import { NameRule, objectName } from '../../lib/names';
 import { Artifacts } from '../../lib/synthesizer/artifacts';
 import { toYaml } from '../../lib/synthesizer/yaml';
-import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
+import { constructRef, instanceOf, propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { KafkaConnector } from '../kafka/connector';
 import { IKafkaPrincipal } from '../kafka/principal';
 import { Schema } from '../kafka/schema';
 import { ITopic } from '../kafka/topic';
+import { topicRef } from '../kafka/topic-ref';
 import { Policies } from '../../lib/policy/policies';
 import { addGovernanceReport } from './report';
 import { maskingPack } from './rules';
@@ -52,19 +53,18 @@ export interface MaskingPolicyProps {
   readonly name?: string;
 }
 
-const isTopic = (v: unknown): v is ITopic => !!v && typeof (v as ITopic).topicName === 'string';
-const isPrincipal = (v: unknown): v is IKafkaPrincipal => !!v && typeof (v as IKafkaPrincipal).kafkaUser === 'object';
+const principalRef = constructRef<IKafkaPrincipal>((v) => !!v && typeof (v as IKafkaPrincipal).kafkaUser === 'object', 'a streaming app, a connector or a KafkaUser');
 const rule = z.union([
   z.enum(['all', 'email', 'hash', 'null']),
   z.object({ firstN: z.number().int().min(1) }).strict(),
   z.object({ lastN: z.number().int().min(1) }).strict(),
 ]);
 const propsSchema = strictPropsSchema<MaskingPolicyProps>()({
-  topics: z.array(z.custom<ITopic>(isTopic, 'expected a Topic')).min(1).optional(),
-  schema: z.custom<Schema>((v) => v instanceof Schema, 'expected a Schema').optional(),
+  topics: z.array(topicRef).min(1).optional(),
+  schema: instanceOf(Schema, 'Schema').optional(),
   fields: z.array(z.string().min(1)).min(1),
   rule,
-  exempt: z.array(z.custom<IKafkaPrincipal>(isPrincipal, 'expected a streaming app, a connector or a KafkaUser')).optional(),
+  exempt: z.array(principalRef).optional(),
   connectTransform: z.object({ type: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+(\$\w+)?$/, 'expected a fully qualified Java class name'), config: z.record(z.string(), z.string()).optional() }).strict().optional(),
   gateway: z.union([z.boolean(), z.object({ vCluster: z.string().min(1).optional(), priority: z.number().int().min(0).optional(), schemaRegistryUrl: z.string().url().optional() }).strict()]).optional(),
   name: z.string().optional(),

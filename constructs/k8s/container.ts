@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { z } from 'zod';
 import { propsSchema } from '../../lib/validation';
-import { SecretValue } from '../secrets/reference';
+import { SecretValue, secretValueSchema } from '../secrets/reference';
 import { ResourceRequirements, resourceRequirementsSchema } from './resources';
 
 /** A value taken from the pod itself (`valueFrom.fieldRef`), e.g. `{ fieldPath: 'metadata.name' }`. */
@@ -133,7 +133,7 @@ export const probeSchema = propsSchema<ProbeSpec>()({
 /** zod schema of an {@link EnvValue}. */
 export const envValueSchema = z.union([
   z.string(),
-  z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'must be a string, a SecretValue (secret.envValue(key)) or { fieldPath }'),
+  secretValueSchema(),
   propsSchema<FieldRef>()({ fieldPath: z.string().min(1) }),
 ], { message: 'must be a string, a SecretValue (secret.envValue(key)) or { fieldPath }' });
 

@@ -155,9 +155,12 @@ export interface NetworkRule {
   readonly ports?: readonly NetworkPort[];
 }
 
+/** zod check of a prop that holds a {@link NetworkPeer}: `is required (a NetworkPeer (...))` / `must be a NetworkPeer (...)`. */
+export const networkPeerRef = instanceOf(NetworkPeer, 'NetworkPeer (NetworkPeer.namespace(), .pods(), .cidr(), ...)');
+
 /** zod schema of a list of {@link NetworkRule}s: the one every construct with network props uses. */
 export const networkRulesSchema = z.array(propsSchema<NetworkRule>()({
-  peer: instanceOf(NetworkPeer, 'NetworkPeer (NetworkPeer.namespace(), .pods(), .cidr(), ...)'),
+  peer: networkPeerRef,
   ports: z.array(instanceOf(NetworkPort, 'NetworkPort (NetworkPort.tcp(port), ...)')).optional(),
 }));
 
@@ -190,7 +193,7 @@ export interface NetworkPolicyProps {
 const networkPolicyPropsSchema = propsSchema<NetworkPolicyProps>()({
   selectorLabels: z.record(z.string(), z.string()),
   name: z.string().optional(),
-  dns: z.union([instanceOf(NetworkPeer, 'NetworkPeer'), z.literal(false)]).optional(),
+  dns: z.union([networkPeerRef, z.literal(false)]).optional(),
   egress: networkRulesSchema.optional(),
   ingress: networkRulesSchema.optional(),
 });

@@ -8,7 +8,7 @@ import { Environment } from '../../lib/platform';
 import { instanceOf, propsSchema, validateProps } from '../../lib/validation';
 import { SecretValue } from '../secrets/reference';
 import { ContainerSpec, containerSpecSchema, EnvValue, toKplusProbe } from './container';
-import { IPodSelector, NetworkPeer, NetworkPolicy, NetworkPort, NetworkRule, networkRulesSchema } from './network-policy';
+import { IPodSelector, NetworkPeer, networkPeerRef, NetworkPolicy, NetworkPort, NetworkRule, networkRulesSchema } from './network-policy';
 import { toKplusResources, withDefaultResources } from './resources';
 import { ServiceAccount } from './service-account';
 import { Volume, writableVolumeName } from './volumes';
@@ -99,7 +99,7 @@ export const workloadPropsShape = {
   }).optional(),
   terminationGracePeriodSeconds: z.number().int().min(0).optional(),
   networkPolicy: z.boolean().optional(),
-  dns: z.union([instanceOf(NetworkPeer, 'NetworkPeer'), z.literal(false)]).optional(),
+  dns: z.union([networkPeerRef, z.literal(false)]).optional(),
   egress: networkRulesSchema.optional(),
   ingress: networkRulesSchema.optional(),
 };

@@ -4,11 +4,11 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { Environment } from '../../lib/platform';
 import { NameRule, objectName, validateName } from '../../lib/names';
-import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
+import { constructRef, propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import {
   KafkaConnect as KafkaConnectL1, KafkaConnectSpecAuthenticationType, KafkaConnectSpecResourcesLimits, KafkaConnectSpecResourcesRequests,
 } from '../imports/strimzi-kafka.strimzi.io';
-import { SecretValue } from '../secrets/reference';
+import { SecretValue, secretValueSchema } from '../secrets/reference';
 import { IKafkaCluster, kafkaClusterRef } from './cluster';
 import { Topic } from './topic';
 import { KafkaUser } from './user';
@@ -26,6 +26,9 @@ export interface IKafkaConnect {
   /** @internal allows the Connect workers to read a Secret (a connector user's credentials, a config SecretValue) */
   _allowSecret(secretName: string, namespace: string): void;
 }
+
+/** zod check of a prop that holds a Connect cluster ({@link IKafkaConnect}): `is required (a KafkaConnect)` / `expected a KafkaConnect`. */
+export const kafkaConnectRef = constructRef<IKafkaConnect>((v) => !!v && typeof (v as IKafkaConnect).connectName === 'string', 'a KafkaConnect');
 
 /** Props of {@link KafkaConnect.fromStrimzi}. */
 export interface KafkaConnectReferenceProps {
@@ -67,7 +70,7 @@ const CONFIG_VALUE_HINT = 'must be a string, number, boolean or SecretValue: pas
   + '(rendered as ${secrets:<namespace>/<secret>:<key>}, read by the Connect workers through Strimzi\'s config provider)';
 
 /** zod schema of a Connect worker or connector config value. */
-export const configValueSchema = z.union([z.string(), z.number(), z.boolean(), z.custom<SecretValue>((v) => SecretValue.isSecretValue(v))], { error: CONFIG_VALUE_HINT });
+export const configValueSchema = z.union([z.string(), z.number(), z.boolean(), secretValueSchema()], { error: CONFIG_VALUE_HINT });
 
 const propsSchema = strictPropsSchema<KafkaConnectProps>()({
   cluster: kafkaClusterRef,

@@ -7,10 +7,11 @@ import { objectName } from '../../lib/names';
 import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { KafkaConnector as KafkaConnectorL1, KafkaConnectorSpecState } from '../imports/strimzi-kafka.strimzi.io';
 import { SecretValue } from '../secrets/reference';
-import { configValue, configValueSchema, IKafkaConnect } from './connect';
+import { configValue, configValueSchema, IKafkaConnect, kafkaConnectRef } from './connect';
 import { IKafkaPrincipal } from './principal';
 import { useClusterApiVersion } from './strimzi-object';
 import { ITopic } from './topic';
+import { topicRef } from './topic-ref';
 import { KafkaUser } from './user';
 
 /** Props of {@link KafkaConnector}. */
@@ -43,16 +44,14 @@ export interface KafkaConnectorProps {
 
 const RESERVED = ['name', 'connector.class', 'tasks.max'];
 
-const topicSchema = z.custom<ITopic>((v) => !!v && typeof (v as ITopic).topicName === 'string', 'expected a Topic');
-
 const propsSchema = strictPropsSchema<KafkaConnectorProps>()({
-  connect: z.custom<IKafkaConnect>((v) => !!v && typeof (v as IKafkaConnect).connectName === 'string', 'expected a KafkaConnect'),
+  connect: kafkaConnectRef,
   class: z.string().regex(/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/, 'expected a fully qualified Java class name'),
   tasksMax: z.number().int().min(1).optional(),
   config: z.record(z.string(), configValueSchema).optional(),
   state: z.enum(['running', 'paused', 'stopped']).optional(),
-  reads: z.array(topicSchema).optional(),
-  writes: z.array(topicSchema).optional(),
+  reads: z.array(topicRef).optional(),
+  writes: z.array(topicRef).optional(),
   name: z.string().optional(),
   autoRestart: z.boolean().optional(),
 });

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { DataFlowGraph } from '../../lib/graph/graph';
 import { toKubernetesName } from '../../lib/names';
-import { instanceOf, propsSchema, validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { AlertRoute, AlertRules, AlertSeverity } from '../monitoring';
+import { alertRouteRef } from '../monitoring/alert-rules';
 import { prometheusDuration } from '../monitoring/prometheus-duration';
 import { IKafkaCluster, kafkaClusterRef } from './cluster';
 import { consumerGroupsUnder } from './consumer-groups';
@@ -46,7 +47,7 @@ const optionsSchema = propsSchema<ConsumerLagAlertOptions>()({
   for: durationSchema,
   severity: z.enum(['critical', 'warning', 'info']),
   runbook: z.string().optional(),
-  route: instanceOf(AlertRoute, 'AlertRoute').optional(),
+  route: alertRouteRef.optional(),
   cluster: kafkaClusterRef.optional(),
   objectLabels: z.record(z.string(), z.string()).optional(),
 });

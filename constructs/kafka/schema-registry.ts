@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
-import { NetworkPeer } from '../k8s/network-policy';
-import { SecretValue } from '../secrets/reference';
+import { NetworkPeer, networkPeerRef } from '../k8s/network-policy';
+import { SecretValue, secretValueSchema } from '../secrets/reference';
 
 /** Props of {@link SchemaRegistry.fromUrl}. */
 export interface SchemaRegistryProps {
@@ -20,11 +20,13 @@ export interface SchemaRegistryProps {
   readonly peer?: NetworkPeer;
 }
 
+const credential = secretValueSchema('expected a secret value (secret.envValue(key))');
+
 const propsSchema = strictPropsSchema<SchemaRegistryProps>()({
   url: z.string().regex(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, 'expected an http(s) URL such as http://schema-registry.kafka:8081'),
-  username: z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'expected a secret value (secret.envValue(key))').optional(),
-  password: z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), 'expected a secret value (secret.envValue(key))').optional(),
-  peer: z.custom<NetworkPeer>((v) => v instanceof NetworkPeer, 'expected a NetworkPeer').optional(),
+  username: credential.optional(),
+  password: credential.optional(),
+  peer: networkPeerRef.optional(),
 });
 
 /** A Confluent-compatible schema registry that Schemas register into. */

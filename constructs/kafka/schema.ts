@@ -6,7 +6,7 @@ import { Environment } from '../../lib/platform';
 import { toKubernetesName, validateName } from '../../lib/names';
 import { DataFlowGraph, IGraphContributor } from '../../lib/graph/graph';
 import { PreviousOutput } from '../../lib/synthesizer/previous';
-import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
+import { instanceOf, propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { RemovalPolicy, removalPolicyAnnotations } from '../core/removal-policy';
 import { Job } from '../k8s/job';
 import { NetworkPort } from '../k8s/network-policy';
@@ -16,6 +16,7 @@ import { closestMatch } from '../../lib/did-you-mean';
 import { SchemaRegistry } from './schema-registry';
 import { SchemaField, schemaFields } from './schema-fields';
 import { ITopic } from './topic';
+import { topicRef } from './topic-ref';
 
 /** Label that marks a ConfigMap as the version history of a schema subject. */
 export const SCHEMA_SUBJECT_LABEL = 'dataops.cdk8s.io/schema-subject';
@@ -55,8 +56,8 @@ export interface SchemaProps {
 export const CLASSIFICATION_TAG = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
 const propsSchema = strictPropsSchema<SchemaProps>()({
-  registry: z.custom<SchemaRegistry>((v) => v instanceof SchemaRegistry, 'expected a SchemaRegistry (SchemaRegistry.fromUrl)'),
-  topic: z.custom<ITopic>((v) => !!v && typeof (v as ITopic).topicName === 'string', 'expected a Topic'),
+  registry: instanceOf(SchemaRegistry, 'SchemaRegistry (SchemaRegistry.fromUrl)'),
+  topic: topicRef,
   part: z.enum(['key', 'value']).optional(),
   type: z.enum(['AVRO', 'JSON', 'PROTOBUF']).optional(),
   definition: z.union([z.string().min(1), z.record(z.string(), z.unknown())]),

@@ -2,9 +2,10 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { toKubernetesName } from '../../lib/names';
-import { instanceOf, propsSchema, validateProps } from '../../lib/validation';
+import { propsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { AlertDefinition, AlertRoute, AlertRules, AlertSeverity } from '../monitoring';
+import { alertRouteRef } from '../monitoring/alert-rules';
 import { prometheusDuration } from '../monitoring/prometheus-duration';
 import { topicMessageRateExpr } from './metrics';
 import type { ITopic } from './topic';
@@ -40,7 +41,7 @@ const optionsSchema = propsSchema<TopicThroughputAlertOptions>()({
   window: durationSchema.optional(),
   severity: z.enum(['critical', 'warning', 'info']).optional(),
   runbook: z.string().optional(),
-  route: instanceOf(AlertRoute, 'AlertRoute').optional(),
+  route: alertRouteRef.optional(),
   objectLabels: z.record(z.string(), z.string()).optional(),
 });
 

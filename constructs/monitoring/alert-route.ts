@@ -9,7 +9,7 @@ import { DurationInput, durationSchema } from '../core/duration';
 import {
   AlertmanagerConfig, AlertmanagerConfigSpecReceivers, AlertmanagerConfigSpecRouteMatchersMatchType,
 } from '../imports/prometheus-monitoring.coreos.com';
-import { SecretValue } from '../secrets/reference';
+import { SecretValue, secretValueSchema } from '../secrets/reference';
 import { addNotificationsReport } from './notifications-report';
 import { prometheusDuration } from './prometheus-duration';
 
@@ -78,8 +78,7 @@ export interface AlertRouteProps {
 }
 
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const isSecret = (v: unknown) => SecretValue.isSecretValue(v);
-const secretSchema = z.custom<SecretValue>(isSecret, 'expected a SecretValue (secret.envValue(key)); never a plain value');
+const secretSchema = secretValueSchema('expected a SecretValue (secret.envValue(key)); never a plain value');
 
 const propsSchema = strictPropsSchema<AlertRouteProps>()({
   match: z.record(z.string().regex(LABEL_NAME, 'is not a Prometheus label name'), z.string()).optional(),

@@ -4,7 +4,7 @@ import { ValidationError } from '../../lib/errors';
 import { DataFlowGraph } from '../../lib/graph/graph';
 import { objectName } from '../../lib/names';
 import { Environment } from '../../lib/platform';
-import { propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
+import { constructRef, propsSchema as strictPropsSchema, validateProps } from '../../lib/validation';
 import { DurationInput, durationSchema } from '../core/duration';
 import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../imports/prometheus-monitoring.coreos.com';
 import type { AlertRoute } from './alert-route';
@@ -79,9 +79,15 @@ const alertSchema = strictPropsSchema<AlertDefinition>()({
   labels: z.record(z.string().regex(LABEL_NAME, 'is not a Prometheus label name'), z.string()).optional(),
 });
 
+/**
+ * zod check of a prop that holds an {@link AlertRoute}: `is required (an AlertRoute)` / `expected an AlertRoute`.
+ * Structural: this file cannot load alert-route.ts (which loads it, through the notifications report) when the schema is built.
+ */
+export const alertRouteRef = constructRef<AlertRoute>((v) => typeof (v as AlertRoute)?.mismatch === 'function', 'an AlertRoute');
+
 const propsSchema = strictPropsSchema<AlertRulesProps>()({
   alerts: z.array(alertSchema).min(1, 'give at least one alert'),
-  route: z.custom<AlertRoute>((v) => typeof (v as AlertRoute)?.mismatch === 'function', 'expected an AlertRoute').optional(),
+  route: alertRouteRef.optional(),
   namespace: z.string().optional(),
   name: z.string().optional(),
   objectLabels: z.record(z.string(), z.string()).optional(),

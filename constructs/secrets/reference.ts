@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ValidationError } from '../../lib/errors';
 import { Environment } from '../../lib/platform';
+import { constructRef } from '../../lib/validation';
 
 /** Kubernetes Secret keys: letters, digits, '-', '_' and '.'. */
 export const SECRET_KEY_PATTERN = /^[-._a-zA-Z0-9]+$/;
@@ -96,7 +97,12 @@ export class SecretValue {
 
 const IS_SECRET_VALUE = Symbol.for('cdk8s-dataops.SecretValue');
 
-/** zod schema of a {@link SecretValue}; `message` says what to pass instead (e.g. what the credential is). */
+/**
+ * zod check of a prop that holds a {@link SecretValue}: the one check of that kind. A missing value
+ * `is required (a SecretValue from secret.envValue(key))`; any other is refused with `message`, which says what to
+ * pass instead (what the credential is, e.g. `must be a SecretValue (secret.envValue(key)): the database URL never
+ * goes to Git`, or `...; never a plain value`). Inside a union the union's own message is the one reported.
+ */
 export function secretValueSchema(message = 'must be a SecretValue (secret.envValue(key)): secret values never go to Git'): z.ZodCustom<SecretValue, SecretValue> {
-  return z.custom<SecretValue>((v) => SecretValue.isSecretValue(v), message);
+  return constructRef<SecretValue>(SecretValue.isSecretValue, 'a SecretValue from secret.envValue(key)', message);
 }

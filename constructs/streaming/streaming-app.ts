@@ -11,6 +11,7 @@ import { IKafkaCluster, kafkaClusterRef } from '../kafka/cluster';
 import { kafkaClientWiring } from '../kafka/client-credentials';
 import { IKafkaPrincipal } from '../kafka/principal';
 import { ITopic } from '../kafka/topic';
+import { topicRef } from '../kafka/topic-ref';
 import { KafkaUser } from '../kafka/user';
 
 /**
@@ -54,15 +55,13 @@ export interface StreamingAppProps extends ContainerSettings {
   readonly ingress?: readonly NetworkRule[];
 }
 
-const topicSchema = z.custom<ITopic>((v) => !!v && typeof (v as ITopic).topicName === 'string' && typeof (v as ITopic).grantRead === 'function', 'expected a Topic');
-
 const propsSchema = strictPropsSchema<StreamingAppProps>()({
   ...containerSettingsShape,
   image: z.string().regex(/^[^\s:@]+(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/, 'expected an image reference such as ghcr.io/acme/app:1.2.3')
     .refine((i) => /[:@]/.test(i.split('/').pop()!), 'pin the image with a tag or digest'),
   cluster: kafkaClusterRef,
-  reads: z.array(topicSchema).optional(),
-  writes: z.array(topicSchema).optional(),
+  reads: z.array(topicRef).optional(),
+  writes: z.array(topicRef).optional(),
   consumerGroup: z.string().min(1).max(249).optional(),
   transactionalIdPrefix: z.string().min(1).optional(),
   name: z.string().optional(),

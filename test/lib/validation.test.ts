@@ -82,6 +82,9 @@ describe('validateProps messages for people', () => {
     expect(() => validateProps(scope(), refs, { cluster: { clusterName: 'main' }, peer: {} })).toThrow(/, field 'peer': must be a Peer$/);
     expect(validateProps(scope(), refs, { cluster: { clusterName: 'main' }, peer: new Peer() }).peer).toBeInstanceOf(Peer);
     expect(() => validateProps(scope(), z.strictObject({ peer: instanceOf(Peer, 'Peer') }), {})).toThrow(/, field 'peer': is required \(a Peer\)$/);
+    const hinted = z.strictObject({ key: constructRef<Peer>((v) => v instanceof Peer, 'a Peer', 'expected a Peer; never a plain value') });
+    expect(() => validateProps(scope(), hinted, {})).toThrow(/, field 'key': is required \(a Peer\)$/);
+    expect(() => validateProps(scope(), hinted, { key: 'x' })).toThrow(/, field 'key': expected a Peer; never a plain value$/);
   });
 });
 

@@ -235,6 +235,8 @@ describe('Airflow', () => {
       .toBe("dev/Airflow, field 'version': must be an Airflow version 2.7.0 or later (e.g. 3.1.3)");
     expect(errorOf(() => airflow(newEnv(), { metadataDatabase: 'postgresql://airflow:pw@db/airflow' as never })))
       .toBe("dev/Airflow, field 'metadataDatabase': must be a SecretValue (secret.envValue(key)): the database URL never goes to Git");
+    expect(errorOf(() => airflow(newEnv(), { metadataDatabase: undefined })))
+      .toBe("dev/Airflow, field 'metadataDatabase': is required (a SecretValue from secret.envValue(key))");
     expect(errorOf(() => airflow(newEnv(), { config: { smtp: { smtp_password: 'x' } } })))
       .toBe("dev/Airflow, field 'config.smtp.smtp_password': looks like a secret: pass a SecretValue (secret.envValue(key)), rendered as a secretKeyRef, never a plain value");
     expect(errorOf(() => airflow(newEnv(), { resources: { scheduler: { memory: { limit: 'lots' } } } })))

@@ -1,6 +1,6 @@
 import { findObject, findObjects, synthesize } from 'cdk8s-dataops/testing';
 import { describe, expect, it } from 'vitest';
-import { DbtProject } from '../../../constructs/dbt';
+import { DbtJob, DbtProject } from '../../../constructs/dbt';
 import { NetworkPeer, NetworkPort } from '../../../constructs/k8s';
 import { Secrets } from '../../../constructs/secrets';
 import { errorOf, newEnv } from '../support/fixtures';
@@ -18,6 +18,12 @@ function analytics(env = newEnv('prod', 'analytics'), extra: Record<string, unkn
 }
 
 describe('DbtProject.job', () => {
+  it('made directly, says its project is required, and refuses something else', () => {
+    const env = newEnv('prod', 'analytics');
+    expect(errorOf(() => new DbtJob(env, 'Orphan', { command: 'build' } as never))).toBe("prod/Orphan, field 'project': is required (a DbtProject)");
+    expect(errorOf(() => new DbtJob(env, 'Stray', { command: 'build', project: 'analytics' } as never))).toBe("prod/Stray, field 'project': must be a DbtProject");
+  });
+
   it('is a one-off Job run on every sync: an Argo CD Sync hook with BeforeHookCreation and the Flux force annotation', () => {
     const env = newEnv('prod', 'analytics');
     const job = analytics(env).job('Seed', { command: 'seed', fullRefresh: true, threads: 2 });

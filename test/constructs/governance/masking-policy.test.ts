@@ -109,5 +109,7 @@ describe('MaskingPolicy', () => {
     const f = piiPlatform();
     expect(() => new MaskingPolicy(f.pipeline, 'x', { topics: [f.orders], schema: f.schema, fields: ['id'], rule: 'all' })).toThrow(/give exactly one of 'topics' and 'schema'/);
     expect(() => new MaskingPolicy(f.pipeline, 'y', { topics: [f.orders], fields: ['id'], rule: 'redact' as any })).toThrow(/prod\/orders\/y.*rule/);
+    expect(() => new MaskingPolicy(f.pipeline, 'z', { topics: ['payments.orders.v1' as any], fields: ['id'], rule: 'all' })).toThrow("prod/orders/z, field 'topics[0]': expected a Topic");
+    expect(() => new MaskingPolicy(f.pipeline, 'w', { schema: 'payments.orders.v1-value' as any, fields: ['id'], rule: 'all' })).toThrow("prod/orders/w, field 'schema': must be a Schema");
   });
 });

@@ -17,6 +17,14 @@ describe('KafkaConnect and KafkaConnector', () => {
     return { ...f, connect, connector };
   }
 
+  it('says a missing Connect cluster is required, and what a wrong one or a wrong topic should be', () => {
+    const { env, connect } = setup();
+    expect(() => new KafkaConnector(env, 'a', { class: 'io.acme.Sink' } as never)).toThrow("prod/a, field 'connect': is required (a KafkaConnect)");
+    expect(() => new KafkaConnector(env, 'b', { connect: 'cdc', class: 'io.acme.Sink' } as never)).toThrow("prod/b, field 'connect': expected a KafkaConnect");
+    expect(() => new KafkaConnector(env, 'c', { connect, class: 'io.acme.Sink', reads: ['payments.orders.v1'] } as never))
+      .toThrow("prod/c, field 'reads[0]': expected a Topic");
+  });
+
   it('runs Connect with connector resources, its own user and declared storage topics', () => {
     const { env } = setup();
     const connect = findObject(env, 'KafkaConnect', 'cdc');

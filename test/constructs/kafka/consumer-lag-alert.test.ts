@@ -201,5 +201,6 @@ describe('pipeline.alertOnLag', () => {
     expect(() => orders.alertOnLag({ threshold: -1, for: '5m', severity: 'warning' })).toThrow(/field 'threshold'/);
     expect(() => orders.alertOnLag({ threshold: 1, for: '5 minutes', severity: 'warning' })).toThrow(/field 'for': '5 minutes' is not a duration/);
     expect(() => orders.alertOnLag({ threshold: 1, for: '5m', severity: 'warning', treshold: 3 } as any)).toThrow(/did you mean 'threshold'/);
+    expect(() => orders.alertOnLag({ threshold: 1, for: '5m', severity: 'warning', route: 'oncall' as any })).toThrow(/field 'route': expected an AlertRoute$/);
   });
 });

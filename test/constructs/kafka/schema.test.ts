@@ -48,6 +48,25 @@ describe('Schema', () => {
     expect(() => SchemaRegistry.fromUrl(f.env, 'half', { url: 'https://r:8081', username: creds.envValue('username') })).toThrow(/field 'password': set both/);
   });
 
+  it('says a missing topic or registry is required, and names what a wrong one should be', () => {
+    const f = kafkaFixture();
+    const registry = SchemaRegistry.fromUrl(f.env, 'registry', { url: 'http://schema-registry.kafka:8081' });
+    const topic = new Topic(f.env, 'orders', { cluster: f.cluster, topicName: 'payments.orders.v1' });
+    expect(() => new Schema(f.env, 'a', { registry, definition: V1 } as never)).toThrow("prod/a, field 'topic': is required (a Topic)");
+    expect(() => new Schema(f.env, 'b', { registry, topic: 'payments.orders.v1', definition: V1 } as never)).toThrow("prod/b, field 'topic': expected a Topic");
+    expect(() => new Schema(f.env, 'c', { topic, definition: V1 } as never)).toThrow("prod/c, field 'registry': is required (a SchemaRegistry (SchemaRegistry.fromUrl))");
+    expect(() => new Schema(f.env, 'd', { registry: 'http://schema-registry.kafka:8081', topic, definition: V1 } as never))
+      .toThrow("prod/d, field 'registry': must be a SchemaRegistry (SchemaRegistry.fromUrl)");
+  });
+
+  it('refuses plain registry credentials and a peer that is not a NetworkPeer', () => {
+    const f = kafkaFixture();
+    expect(() => SchemaRegistry.fromUrl(f.env, 'plain2', { url: 'https://r:8081', username: 'admin' } as never))
+      .toThrow("prod/plain2, field 'username': expected a secret value (secret.envValue(key))");
+    expect(() => SchemaRegistry.fromUrl(f.env, 'peer', { url: 'https://r:8081', peer: '10.0.0.0/8' } as never))
+      .toThrow("prod/peer, field 'peer': must be a NetworkPeer (NetworkPeer.namespace(), .pods(), .cidr(), ...)");
+  });
+
   it('refuses definitions that do not parse, naming the field', () => {
     expect(() => platformWith({ type: 'record', name: 'X', fields: [{ name: 'a', type: 'nope' }] })).toThrow(/prod\/orders-value, field 'definition': not a valid AVRO schema: undefined type name: nope/);
     expect(() => platformWith('{"type": "object", "properties": {"a": {"type": "strin"}}}', undefined, 'JSON')).toThrow(/not a valid JSON schema/);

@@ -68,6 +68,10 @@ describe('AlertRoute', () => {
     const { env, hooks } = fixture();
     expect(() => new AlertRoute(env, 'a', { slack: { channel: '#x', webhook: 'https://hooks.slack.com/services/T/B/X' as any } }))
       .toThrow(/prod\/a, field 'slack.webhook': expected a SecretValue/);
+    expect(() => new AlertRoute(env, 'a2', { pagerduty: { routingKey: 'R0UT1NGK3Y' as any } }))
+      .toThrow("prod/a2, field 'pagerduty.routingKey': expected a SecretValue (secret.envValue(key)); never a plain value");
+    expect(() => new AlertRoute(env, 'a3', { slack: { channel: '#x' } as any }))
+      .toThrow("prod/a3, field 'slack.webhook': is required (a SecretValue from secret.envValue(key))");
     expect(() => new AlertRoute(env, 'b', {})).toThrow(/prod\/b: give at least one destination/);
     expect(() => new AlertRoute(env, 'c', { match: { namespace: 'kafka' }, webhook: { url: 'https://h.acme.com/' } }))
       .toThrow(/field 'match.namespace': the route is in namespace 'payments'/);

@@ -50,5 +50,6 @@ describe('AlertRules', () => {
     expect(() => new AlertRules(env, 'b', { alerts: [{ ...alert, alertName: 'bad-name' }] })).toThrow(/field 'alerts\[0\].alertName'/);
     expect(() => new AlertRules(env, 'c', { alerts: [] })).toThrow(/give at least one alert/);
     expect(() => new AlertRules(env, 'd', { alerts: [{ ...alert, runbook: 'see wiki' }] })).toThrow(/field 'alerts\[0\].runbook': expected an http\(s\) URL/);
+    expect(() => new AlertRules(env, 'e', { alerts: [alert], route: 'oncall' as any })).toThrow("prod/e, field 'route': expected an AlertRoute");
   });
 });

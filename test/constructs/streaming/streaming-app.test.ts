@@ -15,6 +15,14 @@ function chained() {
 }
 
 describe('StreamingApp', () => {
+  it('says what is wrong with a topic that is not a Topic (a topic name, a forgotten variable)', () => {
+    const f = kafkaFixture();
+    expect(() => new StreamingApp(f.env, 'a', { image: 'ghcr.io/acme/a:1.0.0', cluster: f.cluster, reads: ['orders'] } as never))
+      .toThrow("prod/a, field 'reads[0]': expected a Topic");
+    expect(() => new StreamingApp(f.env, 'b', { image: 'ghcr.io/acme/b:1.0.0', cluster: f.cluster, writes: [undefined] } as never))
+      .toThrow("prod/b, field 'writes[0]': is required (a Topic)");
+  });
+
   it('derives a minimal, exact ACL list from reads and writes', () => {
     const { env } = chained();
     expect(findObject(env, 'KafkaUser', 'enricher').spec.authorization.acls).toEqual([
