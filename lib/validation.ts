@@ -82,7 +82,7 @@ export function constructRef<T>(check: (v: unknown) => boolean, what: string, wr
 export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S, props: unknown): z.output<S> {
   // Where the user created the construct, for policy findings (SARIF): its constructor validates first; the
   // validations of later method calls (addAcl, ...) do not move it.
-  if (!hasCreationSite(scope)) recordCreationSite(scope);
+  if (!hasCreationSite(scope)) recordCreationSite(scope, validateProps);
   const result = schema.safeParse(props);
   const unknown: UnknownKey[] = [];
   findUnknownKeys(schema, props, [], unknown);
