@@ -21,13 +21,15 @@ export function renderMermaid(graph: DataFlowGraph, maxLength = Infinity): strin
   };
   const members = new Map<string, GraphNode[]>();
   for (const n of nodes) if (n.group) (members.get(n.group) ?? members.set(n.group, []).get(n.group)!).push(n);
-  graph.groups.forEach((g, gi) => {
-    text.add(`  subgraph g${gi}["${escape(g.name)}${g.owner ? ` · ${escape(g.owner)}` : ''}"]`);
-    for (const n of members.get(g.name) ?? []) text.add(`    ${shape(n)}`);
+  const groups = graph.groups;
+  for (let gi = 0; gi < groups.length; gi++) {
+    const g = groups[gi];
+    if (!text.add(`  subgraph g${gi}["${escape(g.name)}${g.owner ? ` · ${escape(g.owner)}` : ''}"]`)) return undefined;
+    for (const n of members.get(g.name) ?? []) if (!text.add(`    ${shape(n)}`)) return undefined;
     text.add('  end');
-  });
-  for (const n of nodes) if (!n.group) text.add(`  ${shape(n)}`);
-  for (const e of graph.edges) text.add(`  ${ids.get(e.from)} --> ${ids.get(e.to)}`);
+  }
+  for (const n of nodes) if (!n.group && !text.add(`  ${shape(n)}`)) return undefined;
+  for (const e of graph.edges) if (!text.add(`  ${ids.get(e.from)} --> ${ids.get(e.to)}`)) return undefined;
   return text.result();
 }
 
@@ -65,10 +67,12 @@ class BoundedText {
     this.length = first.length;
   }
 
-  public add(line: string): void {
-    if (this.length > this.max) return;
+  /** Adds a line; false once the text is longer than the bound (lines added after that are dropped). */
+  public add(line: string): boolean {
+    if (this.length > this.max) return false;
     this.length += 1 + line.length;
     this.lines.push(line);
+    return this.length <= this.max;
   }
 
   public result(): string | undefined {
