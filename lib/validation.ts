@@ -194,14 +194,20 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * `.loose()` / `.catchall(schema)` accepts extra keys.
  */
 function findUnknownKeys(schema: unknown, value: unknown, path: PropertyKey[], out: UnknownKey[]): void {
+  // Only objects and arrays hold keys: a string, a number or a construct's scalar prop ends the walk here, before any
+  // path is copied or a union's options are tried (every construct's props are walked, also when they are valid).
+  if (typeof value !== 'object' || value === null) return;
   const def = defOf(schema);
   switch (def.type) {
     case 'object': {
       if (!isPlainObject(value) || !def.shape) return;
-      const known = Object.keys(def.shape);
-      for (const [key, v] of Object.entries(value)) {
-        if (key in def.shape) findUnknownKeys(def.shape[key], v, [...path, key], out);
-        else if (def.catchall === undefined || defOf(def.catchall).type === 'never') out.push({ path: [...path, key], key, known });
+      for (const key in value) {
+        const v = value[key];
+        if (key in def.shape) {
+          if (typeof v === 'object' && v !== null) findUnknownKeys(def.shape[key], v, [...path, key], out);
+        } else if (def.catchall === undefined || defOf(def.catchall).type === 'never') {
+          out.push({ path: [...path, key], key, known: Object.keys(def.shape) });
+        }
       }
       return;
     }
