@@ -58,6 +58,7 @@ describe('FileStates', () => {
     const abs = path.join(outdir, A);
     fs.writeFileSync(abs, 'data:\n  a: "99"\n');
     expect(states.holds(A, files.get(A)!)).toBe(true);
+    expect(states.provesHolds(A, files.get(A)!)).toBe(true); // a second history rule asking: not looked at again
     // ... for that content only, and not for another instance (another synthesis), which finds the change.
     expect(states.holds(A, 'data:\n  a: "98"\n')).toBe(false);
     expect(FileStates.load(outdir).holds(A, files.get(A)!)).toBe(false);
