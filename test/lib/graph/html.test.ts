@@ -121,9 +121,13 @@ describe('lineage.html in a real browser', () => {
     await details.nth(2).locator('summary').click();
     expect(await details.nth(2).locator('svg').count()).toBe(0);
     expect(await details.nth(2).innerText()).toMatch(/402 nodes with those it exchanges data with: more than one drawing shows/);
-    // Every node is still in the tables.
+    // Every node is still in the tables; one of more rows than a drawing shows nodes is folded until opened.
     expect(await page.locator('table.datasets tbody tr').count()).toBe(641);
+    expect(await page.locator('table.datasets').isVisible()).toBe(false);
+    await page.locator('details.listing summary', { hasText: '641 datasets: show the table' }).click();
+    expect(await page.locator('table.datasets').isVisible()).toBe(true);
     expect(await page.locator('table.processes tbody tr').count()).toBe(3);
+    expect(await page.locator('table.processes').isVisible()).toBe(true);
     // Arrowheads are unique in the page.
     const markers = await page.locator('marker').evaluateAll((ms) => ms.map((m) => m.id));
     expect(new Set(markers).size).toBe(markers.length);
