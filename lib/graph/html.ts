@@ -96,11 +96,12 @@ function renderEnvironment(graph: DataFlowGraph): string {
       'The first drawing shows the pipelines and the data flowing between them; each pipeline below draws its own nodes ' +
       'and the nodes it exchanges data with. The tables list every dataset and process.</p>',
     `<div class="graph">${drawing(overviewGraph(graph), `arrow-${env}`, `pipelines of ${env}`, color, classes, false)}</div>`];
+    // Arrowheads are ids of the page: `.pN` cannot collide with another environment's (names are DNS labels).
     pipelineGraphs(graph).forEach(({ group, members, drawn }, i) => {
       const summary = `<summary>${esc(group.name)}${group.owner ? ` · ${esc(group.owner)}` : ''} (${plural(members, 'node')})</summary>`;
       parts.push(`<details class="pipeline" data-pipeline="${esc(group.name)}">${summary}` + (typeof drawn === 'number'
         ? `<p class="muted">${drawn} nodes with those it exchanges data with: more than one drawing shows; the tables list them.</p>`
-        : `<div class="graph">${drawing(drawn, `arrow-${env}-p${i}`, `data flow of pipeline ${group.name} in ${env}`, color, classes, true)}</div>`) + '</details>');
+        : `<div class="graph">${drawing(drawn, `arrow-${env}.p${i}`, `data flow of pipeline ${group.name} in ${env}`, color, classes, true)}</div>`) + '</details>');
     });
     drawings = parts.join('\n');
   }

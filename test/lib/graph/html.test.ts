@@ -128,9 +128,14 @@ describe('lineage.html in a real browser', () => {
     expect(await page.locator('table.datasets').isVisible()).toBe(true);
     expect(await page.locator('table.processes tbody tr').count()).toBe(3);
     expect(await page.locator('table.processes').isVisible()).toBe(true);
-    // Arrowheads are unique in the page.
+    // Arrowheads are unique in the page, and every arrow's is its own drawing's.
     const markers = await page.locator('marker').evaluateAll((ms) => ms.map((m) => m.id));
     expect(new Set(markers).size).toBe(markers.length);
+    const strays = await page.locator('svg.lineage .edge').evaluateAll((es) => es.filter((e) => {
+      const id = /^url\(#(.*)\)$/.exec(e.getAttribute('marker-end') ?? '')?.[1];
+      return !id || document.getElementById(id)?.closest('svg') !== e.closest('svg');
+    }).length);
+    expect(strays).toBe(0);
     expect(errors).toEqual([]);
   });
 });
