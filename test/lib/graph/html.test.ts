@@ -133,7 +133,7 @@ describe('lineage.html in a real browser', () => {
     expect(new Set(markers).size).toBe(markers.length);
     const strays = await page.locator('svg.lineage .edge').evaluateAll((es) => es.filter((e) => {
       const id = /^url\(#(.*)\)$/.exec(e.getAttribute('marker-end') ?? '')?.[1];
-      return !id || document.getElementById(id)?.closest('svg') !== e.closest('svg');
+      return !id || e.ownerDocument.getElementById(id)?.closest('svg') !== e.closest('svg');
     }).length);
     expect(strays).toBe(0);
     expect(errors).toEqual([]);
