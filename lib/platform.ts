@@ -4,6 +4,7 @@ import { DataOpsError, ValidationError } from './errors';
 import { addLineageReports } from './graph/report';
 import { NameRule, objectName, validateName } from './names';
 // The synthesizer uses this module only inside functions, so this import is safe in either load order.
+import { installFusedToJson } from './synthesizer/api-object-json';
 import { synthesizePlatform } from './synthesizer/synthesizer';
 import { isClusterScoped } from './synthesizer/kinds';
 import { apiGroupOf } from './synthesizer/manifest';
@@ -62,6 +63,7 @@ export class DataPlatform extends App {
 
   constructor(props: DataPlatformProps = {}) {
     super({ outdir: props.outdir ?? 'dist' });
+    installFusedToJson();
     if (DataPlatform._underCli()) DataPlatform._registered().push(this);
     if (props.lineageReports !== false) addLineageReports(this);
     this.node.addValidation({ validate: () => environmentCollisions(this.environments) });
