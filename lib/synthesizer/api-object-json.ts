@@ -175,13 +175,7 @@ function fused(value: unknown, sortKeys: boolean, filter: boolean): unknown {
       return new Refusal(e);
     }
   }
-  const keys = Object.keys(v);
-  const values = new Array<unknown>(keys.length);
-  for (let i = 0; i < keys.length; i++) {
-    if (keys[i] === '__proto__') throw PROTO_KEY;
-    values[i] = fused(v[keys[i]], sortKeys, filter);
-  }
-  return assemble(keys, values, sortKeys, filter);
+  return copyObject(v, fused, sortKeys, filter);
 }
 
 /** cdk8s's default resolvers, in their order, until none replaces the value (cdk8s `resolve`). */
@@ -210,11 +204,21 @@ function sanitizeValue(obj: any, sortKeys: boolean, filter: boolean): unknown {
     return obj.map((x) => sanitizeValue(x, sortKeys, filter));
   }
   if (obj.constructor.name !== 'Object') throw new Error(`can't render non-simple object of type '${obj.constructor.name}'`);
+  return copyObject(obj, sanitizeValue, sortKeys, filter);
+}
+
+/**
+ * The sanitized copy of a plain object: each value through `each` (in the object's key order, as cdk8s visits them),
+ * then the keys sorted, nullish values dropped, and an empty object dropped when `filter`.
+ */
+function copyObject(
+  obj: Record<string, unknown>, each: (value: unknown, sortKeys: boolean, filter: boolean) => unknown, sortKeys: boolean, filter: boolean,
+): Record<string, unknown> | undefined {
   const keys = Object.keys(obj);
   const values = new Array<unknown>(keys.length);
   for (let i = 0; i < keys.length; i++) {
     if (keys[i] === '__proto__') throw PROTO_KEY;
-    values[i] = sanitizeValue(obj[keys[i]], sortKeys, filter);
+    values[i] = each(obj[keys[i]], sortKeys, filter);
   }
   return assemble(keys, values, sortKeys, filter);
 }
