@@ -3,8 +3,8 @@ import { Construct, IConstruct } from 'constructs';
 import { DataOpsError, ValidationError } from './errors';
 import { addLineageReports } from './graph/report';
 import { NameRule, objectName, validateName } from './names';
-// The synthesizer uses this module only inside functions, so this import is safe in either load order.
 import { installFusedToJson } from './synthesizer/api-object-json';
+// The synthesizer uses this module only inside functions, so this import is safe in either load order.
 import { synthesizePlatform } from './synthesizer/synthesizer';
 import { isClusterScoped } from './synthesizer/kinds';
 import { apiGroupOf } from './synthesizer/manifest';

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ApiObject, ApiObjectMetadataDefinition, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
+import { DataPlatform } from '../../../lib/platform';
 import { _cdk8sToJson, CDK8S_FINGERPRINT, cdk8sFingerprint, installFusedToJson } from '../../../lib/synthesizer/api-object-json';
 
 /** What cdk8s itself renders: its own toJson of the object and of its metadata. */
@@ -60,6 +61,13 @@ function values(log: string[]): fc.Arbitrary<unknown> {
 }
 
 describe('the fused ApiObject.toJson', () => {
+  // First in this file: nothing before it has installed the fused toJson.
+  it('is installed by creating a DataPlatform', () => {
+    expect(ApiObject.prototype.toJson).toBe(_cdk8sToJson.apiObject);
+    new DataPlatform({ outdir: '/nonexistent' });
+    expect(ApiObject.prototype.toJson).not.toBe(_cdk8sToJson.apiObject);
+  });
+
   it('is installed over the cdk8s this package is tested with (the fingerprint of the code it reproduces)', () => {
     // A cdk8s release that changes any of this code fails here: compare the new code with api-object-json.ts, then
     // update CDK8S_FINGERPRINT. Until then, users of that release keep cdk8s's own toJson (correct, slower).
