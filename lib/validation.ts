@@ -83,7 +83,7 @@ export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S,
   // Where the user created the construct, for policy findings (SARIF): its constructor validates first; the
   // validations of later method calls (addAcl, ...) do not move it.
   if (!hasCreationSite(scope)) recordCreationSite(scope, validateProps);
-  const result = schema.safeParse(props);
+  const result = schema.safeParse(props, parseContext(schema));
   const unknown: UnknownKey[] = [];
   findUnknownKeys(schema, props, [], unknown);
   if (result.success && unknown.length === 0) return result.data;
@@ -111,6 +111,24 @@ export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S,
   }
   if (errors.length === 1) throw errors[0];
   throw new AggregateDataOpsError(errors, `${scope.node.path}: ${errors.length} invalid properties`);
+}
+
+/**
+ * Parses of a schema before zod may compile it. zod 4 compiles an object schema (and the objects nested in it) into a
+ * fast parser with `new Function` at its first parse: about 1 ms per schema, which pays off over hundreds of parses
+ * (50,000 Topics) but is most of props validation in an app that creates a construct of a kind once or twice (a
+ * third of it for the example platform). So the first parses of each schema run zod's plain parser, which accepts
+ * and returns the same; a schema that keeps being parsed is compiled after that.
+ */
+const PARSES_BEFORE_COMPILE = 64;
+const parses = new WeakMap<z.ZodType, number>();
+const PLAIN: z.core.ParseContext<z.core.$ZodIssue> = { jitless: true };
+
+function parseContext(schema: z.ZodType): z.core.ParseContext<z.core.$ZodIssue> | undefined {
+  const n = parses.get(schema) ?? 0;
+  if (n >= PARSES_BEFORE_COMPILE) return undefined;
+  parses.set(schema, n + 1);
+  return PLAIN;
 }
 
 interface UnknownKey {

@@ -50,6 +50,38 @@ describe('validateProps', () => {
     expect(agg.message.split('\n')[0]).toBe('orders: 2 invalid properties:');
   });
 
+  it('parses the same before and after zod compiles the schema (the first parses of each schema run uncompiled)', () => {
+    const shaped = z.object({
+      name: z.string().transform((n) => n.toUpperCase()),
+      replicas: z.number().int().default(3),
+      mode: z.union([z.literal('a'), z.object({ weight: z.number().optional() })]),
+      extra: z.string().optional(),
+      nested: z.object({ b: z.string().optional(), a: z.number().default(1) }).optional(),
+    }).strict();
+    const inputs: unknown[] = [
+      { name: 'x', mode: 'a' },
+      { extra: undefined, name: 'y', mode: { weight: undefined }, nested: { b: undefined } },
+      { name: 'z', mode: { weight: 2 }, replicas: 5, nested: {} },
+    ];
+    const bad = { name: 'x', mode: { weight: 'heavy' }, replicas: 1.5 };
+    const run = () => ({
+      ok: inputs.map((i) => JSON.stringify(validateProps(scope(), shaped, i), (_k, v) => (v === undefined ? '<undefined>' : v))),
+      keys: inputs.map((i) => Object.keys(validateProps(scope(), shaped, i) as object)),
+      error: (() => {
+        try {
+          validateProps(scope(), shaped, bad);
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return 'accepted';
+      })(),
+    });
+    const first = run();
+    expect(first.error).toMatch(/2 invalid properties/);
+    for (let i = 0; i < 40; i++) run(); // well past the parses that run uncompiled (64, counting each call)
+    expect(run()).toEqual(first);
+  });
+
   it('names unknown properties (strict schemas)', () => {
     expect(() => validateProps(scope(), schema, { partitions: 1, partition: 2 })).toThrow(/^orders, field 'partition': unknown property/);
   });
