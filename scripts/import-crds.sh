@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the L1 classes in constructs/imports/ from the upstream CRDs in ../shared/crds (verbatim copies,
 # see each folder's SOURCE.md). Run with `npx projen import-crds`; do not hand-edit the generated files.
+# Only the kinds the constructs emit are imported: every generated file is loaded (parsed) by every synth, and the
+# unused ones (SecretStore, ServiceMonitor, ...) were most of the 1.7 MB of JavaScript in those two bundles.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CRDS="${CRDS_DIR:-../shared/crds}"
@@ -12,15 +14,22 @@ bundle() { # name files...
   local name="$1"; shift
   : > "$tmp/$name.yaml"
   for f in "$@"; do printf -- '---\n' >> "$tmp/$name.yaml"; cat "$CRDS/$f" >> "$tmp/$name.yaml"; done
+  # Versions the API server no longer serves (e.g. ExternalSecret v1beta1) would only add classes nobody can apply.
+  node -e '
+    const fs = require("fs"); const YAML = require("yaml"); const file = process.argv[1];
+    const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS()).filter(Boolean);
+    for (const crd of docs) crd.spec.versions = crd.spec.versions.filter((v) => v.served !== false);
+    fs.writeFileSync(file, docs.map((d) => YAML.stringify(d)).join("---\n"));
+  ' "$tmp/$name.yaml"
   (cd "$tmp" && npx --prefix "$OLDPWD" cdk8s import "$name:=$name.yaml" --language typescript --output gen >/dev/null 2>"$name.log") || { cat "$tmp/$name.log"; exit 1; }
 }
 
 bundle strimzi strimzi/043-Crd-kafkatopic.yaml strimzi/044-Crd-kafkauser.yaml strimzi/047-Crd-kafkaconnector.yaml strimzi/041-Crd-kafkaconnect.yaml
 bundle argocd argo-cd/application-crd.yaml argo-cd/applicationset-crd.yaml argo-cd/appproject-crd.yaml
 bundle flux flux/kustomize.toolkit.fluxcd.io_kustomizations.yaml flux/source.toolkit.fluxcd.io_gitrepositories.yaml flux/notification.toolkit.fluxcd.io_providers.yaml flux/notification.toolkit.fluxcd.io_alerts.yaml
-bundle external-secrets external-secrets/external-secrets.io_externalsecrets.yaml external-secrets/external-secrets.io_secretstores.yaml external-secrets/external-secrets.io_clustersecretstores.yaml
+bundle external-secrets external-secrets/external-secrets.io_externalsecrets.yaml
 bundle sealed-secrets sealed-secrets/bitnami.com_sealedsecrets.yaml
-bundle prometheus prometheus-operator/monitoring.coreos.com_prometheusrules.yaml prometheus-operator/monitoring.coreos.com_servicemonitors.yaml prometheus-operator/monitoring.coreos.com_podmonitors.yaml prometheus-operator/monitoring.coreos.com_alertmanagerconfigs.yaml
+bundle prometheus prometheus-operator/monitoring.coreos.com_prometheusrules.yaml prometheus-operator/monitoring.coreos.com_alertmanagerconfigs.yaml
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
