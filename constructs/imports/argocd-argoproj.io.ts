@@ -26,7 +26,8 @@ export class Application extends ApiObject {
    */
   public static manifest(props: ApplicationProps): any {
     return {
-      ...Application.GVK,
+      apiVersion: Application.GVK.apiVersion,
+      kind: Application.GVK.kind,
       ...toJson_ApplicationProps(props),
     };
   }
@@ -39,7 +40,8 @@ export class Application extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: ApplicationProps) {
     super(scope, id, {
-      ...Application.GVK,
+      apiVersion: Application.GVK.apiVersion,
+      kind: Application.GVK.kind,
       ...props,
     });
   }
@@ -51,7 +53,8 @@ export class Application extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...Application.GVK,
+      apiVersion: Application.GVK.apiVersion,
+      kind: Application.GVK.kind,
       ...toJson_ApplicationProps(resolved),
     };
   }
@@ -5884,7 +5887,8 @@ export class ApplicationSet extends ApiObject {
    */
   public static manifest(props: ApplicationSetProps): any {
     return {
-      ...ApplicationSet.GVK,
+      apiVersion: ApplicationSet.GVK.apiVersion,
+      kind: ApplicationSet.GVK.kind,
       ...toJson_ApplicationSetProps(props),
     };
   }
@@ -5897,7 +5901,8 @@ export class ApplicationSet extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: ApplicationSetProps) {
     super(scope, id, {
-      ...ApplicationSet.GVK,
+      apiVersion: ApplicationSet.GVK.apiVersion,
+      kind: ApplicationSet.GVK.kind,
       ...props,
     });
   }
@@ -5909,7 +5914,8 @@ export class ApplicationSet extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...ApplicationSet.GVK,
+      apiVersion: ApplicationSet.GVK.apiVersion,
+      kind: ApplicationSet.GVK.kind,
       ...toJson_ApplicationSetProps(resolved),
     };
   }
@@ -82994,7 +83000,8 @@ export class AppProject extends ApiObject {
    */
   public static manifest(props: AppProjectProps): any {
     return {
-      ...AppProject.GVK,
+      apiVersion: AppProject.GVK.apiVersion,
+      kind: AppProject.GVK.kind,
       ...toJson_AppProjectProps(props),
     };
   }
@@ -83007,7 +83014,8 @@ export class AppProject extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: AppProjectProps) {
     super(scope, id, {
-      ...AppProject.GVK,
+      apiVersion: AppProject.GVK.apiVersion,
+      kind: AppProject.GVK.kind,
       ...props,
     });
   }
@@ -83019,7 +83027,8 @@ export class AppProject extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...AppProject.GVK,
+      apiVersion: AppProject.GVK.apiVersion,
+      kind: AppProject.GVK.kind,
       ...toJson_AppProjectProps(resolved),
     };
   }

@@ -27,7 +27,8 @@ export class ExternalSecret extends ApiObject {
    */
   public static manifest(props: ExternalSecretProps = {}): any {
     return {
-      ...ExternalSecret.GVK,
+      apiVersion: ExternalSecret.GVK.apiVersion,
+      kind: ExternalSecret.GVK.kind,
       ...toJson_ExternalSecretProps(props),
     };
   }
@@ -40,7 +41,8 @@ export class ExternalSecret extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: ExternalSecretProps = {}) {
     super(scope, id, {
-      ...ExternalSecret.GVK,
+      apiVersion: ExternalSecret.GVK.apiVersion,
+      kind: ExternalSecret.GVK.kind,
       ...props,
     });
   }
@@ -52,7 +54,8 @@ export class ExternalSecret extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...ExternalSecret.GVK,
+      apiVersion: ExternalSecret.GVK.apiVersion,
+      kind: ExternalSecret.GVK.kind,
       ...toJson_ExternalSecretProps(resolved),
     };
   }

@@ -26,7 +26,8 @@ export class Alert extends ApiObject {
    */
   public static manifest(props: AlertProps = {}): any {
     return {
-      ...Alert.GVK,
+      apiVersion: Alert.GVK.apiVersion,
+      kind: Alert.GVK.kind,
       ...toJson_AlertProps(props),
     };
   }
@@ -39,7 +40,8 @@ export class Alert extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: AlertProps = {}) {
     super(scope, id, {
-      ...Alert.GVK,
+      apiVersion: Alert.GVK.apiVersion,
+      kind: Alert.GVK.kind,
       ...props,
     });
   }
@@ -51,7 +53,8 @@ export class Alert extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...Alert.GVK,
+      apiVersion: Alert.GVK.apiVersion,
+      kind: Alert.GVK.kind,
       ...toJson_AlertProps(resolved),
     };
   }
@@ -347,7 +350,8 @@ export class Provider extends ApiObject {
    */
   public static manifest(props: ProviderProps = {}): any {
     return {
-      ...Provider.GVK,
+      apiVersion: Provider.GVK.apiVersion,
+      kind: Provider.GVK.kind,
       ...toJson_ProviderProps(props),
     };
   }
@@ -360,7 +364,8 @@ export class Provider extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: ProviderProps = {}) {
     super(scope, id, {
-      ...Provider.GVK,
+      apiVersion: Provider.GVK.apiVersion,
+      kind: Provider.GVK.kind,
       ...props,
     });
   }
@@ -372,7 +377,8 @@ export class Provider extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...Provider.GVK,
+      apiVersion: Provider.GVK.apiVersion,
+      kind: Provider.GVK.kind,
       ...toJson_ProviderProps(resolved),
     };
   }

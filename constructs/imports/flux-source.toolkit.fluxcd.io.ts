@@ -26,7 +26,8 @@ export class GitRepository extends ApiObject {
    */
   public static manifest(props: GitRepositoryProps = {}): any {
     return {
-      ...GitRepository.GVK,
+      apiVersion: GitRepository.GVK.apiVersion,
+      kind: GitRepository.GVK.kind,
       ...toJson_GitRepositoryProps(props),
     };
   }
@@ -39,7 +40,8 @@ export class GitRepository extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: GitRepositoryProps = {}) {
     super(scope, id, {
-      ...GitRepository.GVK,
+      apiVersion: GitRepository.GVK.apiVersion,
+      kind: GitRepository.GVK.kind,
       ...props,
     });
   }
@@ -51,7 +53,8 @@ export class GitRepository extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...GitRepository.GVK,
+      apiVersion: GitRepository.GVK.apiVersion,
+      kind: GitRepository.GVK.kind,
       ...toJson_GitRepositoryProps(resolved),
     };
   }

@@ -27,7 +27,8 @@ export class AlertmanagerConfig extends ApiObject {
    */
   public static manifest(props: AlertmanagerConfigProps): any {
     return {
-      ...AlertmanagerConfig.GVK,
+      apiVersion: AlertmanagerConfig.GVK.apiVersion,
+      kind: AlertmanagerConfig.GVK.kind,
       ...toJson_AlertmanagerConfigProps(props),
     };
   }
@@ -40,7 +41,8 @@ export class AlertmanagerConfig extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: AlertmanagerConfigProps) {
     super(scope, id, {
-      ...AlertmanagerConfig.GVK,
+      apiVersion: AlertmanagerConfig.GVK.apiVersion,
+      kind: AlertmanagerConfig.GVK.kind,
       ...props,
     });
   }
@@ -52,7 +54,8 @@ export class AlertmanagerConfig extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...AlertmanagerConfig.GVK,
+      apiVersion: AlertmanagerConfig.GVK.apiVersion,
+      kind: AlertmanagerConfig.GVK.kind,
       ...toJson_AlertmanagerConfigProps(resolved),
     };
   }
@@ -28102,7 +28105,8 @@ export class PrometheusRule extends ApiObject {
    */
   public static manifest(props: PrometheusRuleProps): any {
     return {
-      ...PrometheusRule.GVK,
+      apiVersion: PrometheusRule.GVK.apiVersion,
+      kind: PrometheusRule.GVK.kind,
       ...toJson_PrometheusRuleProps(props),
     };
   }
@@ -28115,7 +28119,8 @@ export class PrometheusRule extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: PrometheusRuleProps) {
     super(scope, id, {
-      ...PrometheusRule.GVK,
+      apiVersion: PrometheusRule.GVK.apiVersion,
+      kind: PrometheusRule.GVK.kind,
       ...props,
     });
   }
@@ -28127,7 +28132,8 @@ export class PrometheusRule extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...PrometheusRule.GVK,
+      apiVersion: PrometheusRule.GVK.apiVersion,
+      kind: PrometheusRule.GVK.kind,
       ...toJson_PrometheusRuleProps(resolved),
     };
   }

@@ -28,7 +28,8 @@ export class SealedSecret extends ApiObject {
    */
   public static manifest(props: SealedSecretProps): any {
     return {
-      ...SealedSecret.GVK,
+      apiVersion: SealedSecret.GVK.apiVersion,
+      kind: SealedSecret.GVK.kind,
       ...toJson_SealedSecretProps(props),
     };
   }
@@ -41,7 +42,8 @@ export class SealedSecret extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: SealedSecretProps) {
     super(scope, id, {
-      ...SealedSecret.GVK,
+      apiVersion: SealedSecret.GVK.apiVersion,
+      kind: SealedSecret.GVK.kind,
       ...props,
     });
   }
@@ -53,7 +55,8 @@ export class SealedSecret extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...SealedSecret.GVK,
+      apiVersion: SealedSecret.GVK.apiVersion,
+      kind: SealedSecret.GVK.kind,
       ...toJson_SealedSecretProps(resolved),
     };
   }

@@ -26,7 +26,8 @@ export class KafkaConnect extends ApiObject {
    */
   public static manifest(props: KafkaConnectProps): any {
     return {
-      ...KafkaConnect.GVK,
+      apiVersion: KafkaConnect.GVK.apiVersion,
+      kind: KafkaConnect.GVK.kind,
       ...toJson_KafkaConnectProps(props),
     };
   }
@@ -39,7 +40,8 @@ export class KafkaConnect extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: KafkaConnectProps) {
     super(scope, id, {
-      ...KafkaConnect.GVK,
+      apiVersion: KafkaConnect.GVK.apiVersion,
+      kind: KafkaConnect.GVK.kind,
       ...props,
     });
   }
@@ -51,7 +53,8 @@ export class KafkaConnect extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...KafkaConnect.GVK,
+      apiVersion: KafkaConnect.GVK.apiVersion,
+      kind: KafkaConnect.GVK.kind,
       ...toJson_KafkaConnectProps(resolved),
     };
   }
@@ -9222,7 +9225,8 @@ export class KafkaConnector extends ApiObject {
    */
   public static manifest(props: KafkaConnectorProps): any {
     return {
-      ...KafkaConnector.GVK,
+      apiVersion: KafkaConnector.GVK.apiVersion,
+      kind: KafkaConnector.GVK.kind,
       ...toJson_KafkaConnectorProps(props),
     };
   }
@@ -9235,7 +9239,8 @@ export class KafkaConnector extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: KafkaConnectorProps) {
     super(scope, id, {
-      ...KafkaConnector.GVK,
+      apiVersion: KafkaConnector.GVK.apiVersion,
+      kind: KafkaConnector.GVK.kind,
       ...props,
     });
   }
@@ -9247,7 +9252,8 @@ export class KafkaConnector extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...KafkaConnector.GVK,
+      apiVersion: KafkaConnector.GVK.apiVersion,
+      kind: KafkaConnector.GVK.kind,
       ...toJson_KafkaConnectorProps(resolved),
     };
   }
@@ -9554,7 +9560,8 @@ export class KafkaTopic extends ApiObject {
    */
   public static manifest(props: KafkaTopicProps): any {
     return {
-      ...KafkaTopic.GVK,
+      apiVersion: KafkaTopic.GVK.apiVersion,
+      kind: KafkaTopic.GVK.kind,
       ...toJson_KafkaTopicProps(props),
     };
   }
@@ -9567,7 +9574,8 @@ export class KafkaTopic extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: KafkaTopicProps) {
     super(scope, id, {
-      ...KafkaTopic.GVK,
+      apiVersion: KafkaTopic.GVK.apiVersion,
+      kind: KafkaTopic.GVK.kind,
       ...props,
     });
   }
@@ -9579,7 +9587,8 @@ export class KafkaTopic extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...KafkaTopic.GVK,
+      apiVersion: KafkaTopic.GVK.apiVersion,
+      kind: KafkaTopic.GVK.kind,
       ...toJson_KafkaTopicProps(resolved),
     };
   }
@@ -9693,7 +9702,8 @@ export class KafkaUser extends ApiObject {
    */
   public static manifest(props: KafkaUserProps): any {
     return {
-      ...KafkaUser.GVK,
+      apiVersion: KafkaUser.GVK.apiVersion,
+      kind: KafkaUser.GVK.kind,
       ...toJson_KafkaUserProps(props),
     };
   }
@@ -9706,7 +9716,8 @@ export class KafkaUser extends ApiObject {
    */
   public constructor(scope: Construct, id: string, props: KafkaUserProps) {
     super(scope, id, {
-      ...KafkaUser.GVK,
+      apiVersion: KafkaUser.GVK.apiVersion,
+      kind: KafkaUser.GVK.kind,
       ...props,
     });
   }
@@ -9718,7 +9729,8 @@ export class KafkaUser extends ApiObject {
     const resolved = super.toJson();
 
     return {
-      ...KafkaUser.GVK,
+      apiVersion: KafkaUser.GVK.apiVersion,
+      kind: KafkaUser.GVK.kind,
       ...toJson_KafkaUserProps(resolved),
     };
   }
