@@ -116,8 +116,8 @@ export function validateProps<S extends z.ZodType>(scope: IConstruct, schema: S,
 /**
  * Parses of a schema before zod may compile it. zod 4 compiles an object schema (and the objects nested in it) into a
  * fast parser with `new Function` at its first parse: about 1 ms per schema, which pays off over hundreds of parses
- * (50,000 Topics) but is most of props validation in an app that creates a construct of a kind once or twice (a
- * third of it for the example platform). So the first parses of each schema run zod's plain parser, which accepts
+ * (50,000 Topics) but is most of props validation in an app that creates a construct of a kind once or twice (about
+ * half of it for the example platform). So the first parses of each schema run zod's plain parser, which accepts
  * and returns the same; a schema that keeps being parsed is compiled after that.
  */
 const PARSES_BEFORE_COMPILE = 64;
