@@ -132,7 +132,7 @@ export class ArgoCdProject extends BootstrapObject {
     const contents = this.environments.map((env) => ({ env, objects: context.objectsOf(env).map((o) => o.object) }));
     const namespaced = this.props.namespaceResourceWhitelist
       ? [...this.props.namespaceResourceWhitelist]
-      : contents.flatMap(({ objects }) => objects.filter((o) => o.metadata.namespace !== undefined).map(groupKindOf));
+      : distinctGroupKinds(contents.flatMap(({ objects }) => objects.filter((o) => o.metadata.namespace !== undefined)));
     namespaced.push(...this.extraNamespaced);
     const cluster: ArgoCdClusterResource[] = this.props.clusterResourceWhitelist
       ? [...this.props.clusterResourceWhitelist]
@@ -172,6 +172,16 @@ export class ArgoCdProject extends BootstrapObject {
 
 function groupKindOf(o: KubeObject): ArgoCdGroupKind {
   return { group: apiGroupOf(o.apiVersion), kind: o.kind };
+}
+
+/** The group and kind of each distinct apiVersion and kind (tens, among tens of thousands of objects). */
+function distinctGroupKinds(objects: readonly KubeObject[]): ArgoCdGroupKind[] {
+  const seen = new Map<string, ArgoCdGroupKind>();
+  for (const o of objects) {
+    const key = `${o.apiVersion}\u0000${o.kind}`;
+    if (!seen.has(key)) seen.set(key, groupKindOf(o));
+  }
+  return [...seen.values()];
 }
 
 /** Sorted by the given keys, without duplicates. */
