@@ -82,7 +82,8 @@ abstract class TopicBase extends Construct implements ITopic, IGraphContributor 
   public abstract readonly topicName: string;
   public abstract readonly isPrefix: boolean;
   public abstract readonly cluster: IKafkaCluster;
-  private readonly grants: TopicAccess[] = [];
+  /** Replaced, not pushed to, on each grant: exactly as long as its 1–3 entries (a pushed-to array reserves 17). */
+  private grants: readonly TopicAccess[] = [];
   private readonly sharedWith: IConstruct[] = [];
   protected isPublic = false;
   private inLineage = true;
@@ -173,7 +174,7 @@ abstract class TopicBase extends Construct implements ITopic, IGraphContributor 
 
   private record(principal: IKafkaPrincipal, access: 'read' | 'write', consumerGroup?: string, consumerGroupIsPrefix?: boolean): void {
     if (this.grants.some((g) => g.principal === principal && g.access === access)) return;
-    this.grants.push(consumerGroup === undefined ? { principal, access } : { principal, access, consumerGroup, consumerGroupIsPrefix: consumerGroupIsPrefix ?? false });
+    this.grants = this.grants.concat(consumerGroup === undefined ? { principal, access } : { principal, access, consumerGroup, consumerGroupIsPrefix: consumerGroupIsPrefix ?? false });
   }
 
   private checkSameCluster(grantee: IKafkaPrincipal): void {

@@ -30,6 +30,26 @@ describe('KafkaUser', () => {
     });
   });
 
+  it('shares one frozen operations list per distinct list among its rules (tens of thousands of rules, a handful of lists)', () => {
+    const { env, cluster } = kafkaFixture();
+    const a = new KafkaUser(env, 'a', { cluster });
+    const b = new KafkaUser(env, 'b', { cluster });
+    new Topic(env, 'orders', { cluster, topicName: 'orders' }).grantRead(a);
+    new Topic(env, 'payments', { cluster, topicName: 'payments' }).grantRead(b);
+    b.addAcl({ resourceType: 'group', name: 'g', operations: ['Describe', 'Read', 'Read'] });
+    const [ra] = a.aclRules;
+    const [rb, rg] = b.aclRules;
+    expect(ra.operations).toEqual(['Read', 'Describe']);
+    expect(rg.operations).toEqual(['Read', 'Describe']);
+    expect(rb.operations).toBe(ra.operations);
+    expect(rg.operations).toBe(ra.operations);
+    expect(Object.isFrozen(ra.operations)).toBe(true);
+    // merged rules get their own (shared) list too
+    a.addAcl({ resourceType: 'topic', name: 'orders', operations: ['Write'] });
+    expect(a.aclRules[0].operations).toEqual(['Read', 'Write', 'Describe']);
+    expect(Object.isFrozen(a.aclRules[0].operations)).toBe(true);
+  });
+
   it('has no authorization section without grants, and carries quotas', () => {
     const { env, cluster } = kafkaFixture();
     new KafkaUser(env, 'reporting', { cluster, quotas: { producerByteRate: 1_048_576, consumerByteRate: 2_097_152, requestPercentage: 55, controllerMutationRate: 10 } });
