@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { AggregateDataOpsError, DataOpsError } from '../errors';
 import { InheritedMetadata, inheritedMetadataResolver } from '../metadata';
 import { DataPlatform, Environment } from '../platform';
+import { compactScopes } from './compact-tree';
 import { isClusterScoped } from './kinds';
 import { manifestPath } from './layout';
 import { apiGroupOf, KubeObject, SynthesizedObject } from './manifest';
@@ -93,6 +94,7 @@ export function apiObjectsOf(scope: IConstruct): ApiObject[] {
 function validateTree(scope: IConstruct): void {
   const errors: DataOpsError[] = [];
   for (const c of scope.node.findAll()) {
+    compactScopes(c);
     for (const message of c.node.validate()) errors.push(new DataOpsError(message, { constructPath: c.node.path }));
   }
   if (errors.length === 1) throw errors[0];
