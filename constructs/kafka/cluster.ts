@@ -159,6 +159,14 @@ export function bootstrapPorts(cluster: IKafkaCluster): number[] {
 }
 
 /** The labels every Strimzi object of a cluster carries. */
-export function strimziLabels(cluster: IKafkaCluster): Record<string, string> {
-  return { 'strimzi.io/cluster': cluster.clusterName };
+export function strimziLabels(cluster: IKafkaCluster): Readonly<Record<string, string>> {
+  // One shared map per cluster (an object's metadata copies it): one per object was 3 MB at 50,000 topics.
+  let labels = labelsOfClusters.get(cluster);
+  if (labels?.['strimzi.io/cluster'] !== cluster.clusterName) {
+    labels = Object.freeze({ 'strimzi.io/cluster': cluster.clusterName });
+    labelsOfClusters.set(cluster, labels);
+  }
+  return labels;
 }
+
+const labelsOfClusters = new WeakMap<IKafkaCluster, Readonly<Record<string, string>>>();
