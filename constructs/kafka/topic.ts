@@ -69,6 +69,18 @@ export interface ITopic extends IConstruct {
 
 const TOPIC_NAME = /^[a-zA-Z0-9._-]+$/;
 
+/** OpenLineage naming for Kafka: namespace `kafka://<first bootstrap host:port>` (one string per cluster, not per topic). */
+function catalogNamespace(cluster: IKafkaCluster): string {
+  const servers = cluster.bootstrapServers;
+  const known = catalogNamespaces.get(cluster);
+  if (known?.servers === servers) return known.namespace;
+  const namespace = `kafka://${servers.split(',')[0]}`;
+  catalogNamespaces.set(cluster, { servers, namespace });
+  return namespace;
+}
+
+const catalogNamespaces = new WeakMap<IKafkaCluster, { servers: string; namespace: string }>();
+
 /** Checks a Kafka topic name: `[a-zA-Z0-9._-]`, at most 249 characters, not '.' or '..'. */
 export function validateTopicName(scope: Construct | string, field: string, name: string, prefix = false): string {
   if (name.length === 0 || name.length > 249 || !TOPIC_NAME.test(name) || (!prefix && (name === '.' || name === '..'))) {
@@ -113,11 +125,11 @@ abstract class TopicBase extends Construct implements ITopic, IGraphContributor 
 
   public addToGraph(graph: DataFlowGraph): void {
     if (!this.inLineage) return;
+    const self = this.graphNodeId;
     graph.addNode({
-      id: this.graphNodeId, role: 'dataset', kind: this.graphKind, name: this.isPrefix ? `${this.topicName}*` : this.topicName,
+      id: self, role: 'dataset', kind: this.graphKind, name: this.isPrefix ? `${this.topicName}*` : this.topicName,
       group: graph.addGroup(DataFlowGraph.groupOf(this)), details: this.graphDetails,
-      // OpenLineage naming for Kafka: namespace kafka://<first bootstrap host:port>, name = the topic.
-      catalog: this.isPrefix ? undefined : { namespace: `kafka://${this.cluster.bootstrapServers.split(',')[0]}`, name: this.topicName },
+      catalog: this.isPrefix ? undefined : { namespace: catalogNamespace(this.cluster), name: this.topicName },
     });
     for (const { principal, access } of this.grants) {
       let id = principal.graphNodeId;
@@ -126,8 +138,8 @@ abstract class TopicBase extends Construct implements ITopic, IGraphContributor 
         id = `kafkauser:${user.cluster.clusterName}/${user.userName}`;
         graph.addNode({ id, role: 'process', kind: 'kafka user', name: user.userName, group: graph.addGroup(DataFlowGraph.groupOf(user)) });
       }
-      if (access === 'read') graph.addEdge(this.graphNodeId, id);
-      else graph.addEdge(id, this.graphNodeId);
+      if (access === 'read') graph.addEdge(self, id);
+      else graph.addEdge(id, self);
     }
   }
 
