@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { AggregateDataOpsError, DataOpsError } from '../errors';
 import { InheritedMetadata, inheritedMetadataResolver } from '../metadata';
 import { DataPlatform, Environment } from '../platform';
+import { compactMetadata } from './api-object-json';
 import { compactScopes } from './compact-tree';
 import { isClusterScoped } from './kinds';
 import { manifestPath } from './layout';
@@ -95,6 +96,7 @@ function validateTree(scope: IConstruct): void {
   const errors: DataOpsError[] = [];
   for (const c of scope.node.findAll()) {
     compactScopes(c);
+    if (c instanceof ApiObject) compactMetadata(c);
     for (const message of c.node.validate()) errors.push(new DataOpsError(message, { constructPath: c.node.path }));
   }
   if (errors.length === 1) throw errors[0];

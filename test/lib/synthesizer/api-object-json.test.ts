@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { ApiObject, ApiObjectMetadataDefinition, App, Chart, IResolver, JsonPatch, Lazy, ResolutionContext } from 'cdk8s';
 import { describe, expect, it } from 'vitest';
 import { DataPlatform } from '../../../lib/platform';
-import { _cdk8sToJson, CDK8S_FINGERPRINT, cdk8sFingerprint, installFusedToJson } from '../../../lib/synthesizer/api-object-json';
+import { _cdk8sToJson, CDK8S_FINGERPRINT, cdk8sFingerprint, compactMetadata, installFusedToJson } from '../../../lib/synthesizer/api-object-json';
 
 /** What cdk8s itself renders: its own toJson of the object and of its metadata. */
 function cdk8sRenders(o: ApiObject): unknown {
@@ -108,6 +108,35 @@ describe('the fused ApiObject.toJson', () => {
         }
       },
     ), { numRuns: 2000 });
+  });
+
+  it('compactMetadata drops only values cdk8s never renders: the same JSON, key order and Lazy order, through cdk8s and fused', () => {
+    installFusedToJson();
+    const log: string[] = [];
+    const value = values(log);
+    const metadataValue = fc.oneof(fc.string({ maxLength: 4 }), value);
+    fc.assert(fc.property(
+      fc.dictionary(fc.constantFrom('app', 'b', 'A'), metadataValue, { maxKeys: 3 }),
+      fc.dictionary(fc.constantFrom('x/y', 'a'), metadataValue, { maxKeys: 2 }),
+      fc.dictionary(fc.constantFrom('generateName', 'uid', 'name', 'namespace'), value, { maxKeys: 3 }),
+      fc.dictionary(fc.constantFrom('extra', 'resourceVersion', 'labels'), value, { maxKeys: 2 }),
+      (labels, annotations, given, added) => {
+        const chart = new Chart(new App({ outdir: '/nonexistent' }), 'c', { namespace: 'ns', labels: { chart: 'yes' } });
+        const o = new ApiObject(chart, 'o', {
+          apiVersion: 'example.com/v1', kind: 'Thing', spec: { a: 1 },
+          metadata: { ...given, labels: labels as Record<string, string>, annotations: annotations as Record<string, string> },
+        });
+        for (const [k, v] of Object.entries(added)) o.metadata.add(k, v);
+        const before = outcome(() => cdk8sRenders(o), log);
+        compactMetadata(o);
+        const kept = (o.metadata as unknown as { _additionalAttributes: Record<string, unknown> })._additionalAttributes;
+        for (const k of ['name', 'namespace', 'labels', 'annotations', 'finalizers', 'ownerReferences']) expect(kept[k]).toBeUndefined();
+        expect(outcome(() => cdk8sRenders(o), log)).toEqual(before);
+        expect(outcome(() => o.toJson(), log)).toEqual(before);
+        o.metadata.add('later', 'yes'); // still takes additions
+        if (before.error === undefined) expect((o.toJson() as { metadata: Record<string, unknown> }).metadata.later).toBe('yes');
+      },
+    ), { numRuns: 500 });
   });
 
   it('a generated L1 (its toJson calls the fused one) renders as through cdk8s', async () => {
