@@ -35,4 +35,19 @@ describe('DataFlowGraph', () => {
     g.addEdge('p', 'a');
     expect(g.layers().flat().map((n) => n.id).sort()).toEqual(['a', 'p']);
   });
+
+  it('keeps an edge added twice once, and an edge added before its nodes once they exist', () => {
+    const g = new DataFlowGraph('x');
+    g.addEdge('t', 'p'); // before both nodes
+    g.addNode({ id: 't', role: 'dataset', kind: 'topic', name: 't' });
+    g.addNode({ id: 'p', role: 'process', kind: 'app', name: 'p' });
+    g.addEdge('t', 'p');
+    g.addEdge(`${'t'}`, 'p');
+    g.addEdge('p', 'gone'); // an end that never exists
+    expect(g.edges).toEqual([{ from: 't', to: 'p' }]);
+    expect(g.readersOf('t')).toEqual(['p']);
+    expect(g.writersOf('p')).toEqual(['t']);
+    g.addEdge('p', 't');
+    expect(g.edges).toEqual([{ from: 'p', to: 't' }, { from: 't', to: 'p' }]);
+  });
 });
